@@ -1,0 +1,338 @@
+//! The `qalam` command line: with a file (or nothing) it opens the window; subcommands work
+//! on project files without one.
+//!
+//! Exit codes: 0 success; 1 the command ran and found problems or failed on a file (messages
+//! on stderr name the file); 2 usage errors (clap) and unexpected failures.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::model::Project;
+use crate::project::{self, Problem, SaveGuard};
+
+/// Command-line arguments of `qalam`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "qalam",
+    version,
+    about = "Arabic-first annotation workbench: mark speakers, claims and entities in news articles.",
+    long_about = "Arabic-first annotation workbench: mark speakers, claims and entities in news articles.\n\n\
+                  Without a subcommand, opens the window (with PATH, a .ron project or a .txt text, if given). \
+                  The subcommands work on project files without opening a window.",
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  qalam article.ron\n  qalam new seeds/*.txt -o news.ron --name \"News\" --annotator amal\n  \
+                  qalam validate news.ron --fix\n  qalam stats news.ron --json"
+)]
+pub struct Cli {
+    /// Project (.ron) or UTF-8 text (.txt) to open in the window.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Run a command instead of opening the window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a project from UTF-8 text files, one document per file.
+    New(NewArgs),
+    /// Check project files: exit 0 when all are valid, 1 when any problem is found.
+    Validate(ValidateArgs),
+    /// Count documents, characters, spans per label and relations.
+    Stats(StatsArgs),
+}
+
+/// Arguments of `qalam new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// UTF-8 text files; each becomes a document whose id is the file name without extension.
+    #[arg(value_name = "TEXT", required = true)]
+    pub texts: Vec<PathBuf>,
+    /// The project file to write.
+    #[arg(short, long, value_name = "OUT.ron")]
+    pub output: PathBuf,
+    /// Project name [default: the output file's name without extension].
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// Who will annotate this copy.
+    #[arg(long, value_name = "A", default_value = "")]
+    pub annotator: String,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `qalam validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Project files to check.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Apply the fixes that are known (move spans to where their quoted text now is, record
+    /// changed text hashes) and save the file; exit 0 if nothing else is left.
+    #[arg(long)]
+    pub fix: bool,
+}
+
+/// Arguments of `qalam stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// The project file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs one subcommand. `Err` is only returned for failures outside the files' content (such
+/// as a closed stdout); problems with files are printed and give exit code 1.
+pub fn run_command(cmd: Command) -> anyhow::Result<ExitCode> {
+    match cmd {
+        Command::New(args) => new_project(&args),
+        Command::Validate(args) => validate_files(&args),
+        Command::Stats(args) => stats(&args),
+    }
+}
+
+/// Exit code 1, after printing `err` on stderr.
+fn failed(err: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("qalam: {err}");
+    ExitCode::from(1)
+}
+
+fn new_project(args: &NewArgs) -> anyhow::Result<ExitCode> {
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => args.output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    // Checked before reading the texts so that a mistyped -o fails fast.
+    if !args.force && args.output.exists() {
+        return Ok(failed(&project::ProjectError::AlreadyExists { path: args.output.clone() }));
+    }
+    let project = match project::project_from_text_files(&args.texts, &name, &args.annotator) {
+        Ok(p) => p,
+        Err(e) => return Ok(failed(&e)),
+    };
+    let guard = if args.force { SaveGuard::Force } else { SaveGuard::CreateNew };
+    if let Err(e) = project::save(&args.output, &project, guard) {
+        return Ok(failed(&e));
+    }
+    let chars: usize = project.documents.iter().map(|d| d.len_chars()).sum();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}: {} with {chars} characters", args.output.display(), plural(project.documents.len(), "document"))
+        .context("writing to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `1 document`, `2 documents`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("{n} {noun}") } else { format!("{n} {noun}s") }
+}
+
+fn validate_files(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let mut all_clean = true;
+    for file in &args.files {
+        all_clean &= validate_file(file, args.fix, &mut out).context("writing to stdout")?;
+    }
+    Ok(if all_clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Checks (and with `fix`, repairs and saves) one file; returns whether it is now clean.
+fn validate_file(path: &Path, fix: bool, out: &mut impl Write) -> std::io::Result<bool> {
+    let (mut project, stamp) = match project::load_unvalidated(path) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            failed(&e);
+            return Ok(false);
+        }
+    };
+    let problems = project::validate(&project);
+    let shown = path.display();
+    if problems.is_empty() {
+        writeln!(out, "{shown}: ok")?;
+        return Ok(true);
+    }
+    if !fix || problems.iter().all(|p| p.fix.is_none()) {
+        print_problems(out, path, &problems, !fix)?;
+        return Ok(false);
+    }
+    let fixed = project::apply_fixes(&mut project, &problems);
+    if let Err(e) = project::save(path, &project, SaveGuard::Unchanged(&stamp)) {
+        print_problems(out, path, &problems, false)?;
+        failed(&e);
+        return Ok(false);
+    }
+    writeln!(out, "{shown}: fixed {} and saved", plural(fixed, "problem"))?;
+    let remaining = project::validate(&project);
+    print_problems(out, path, &remaining, false)?;
+    Ok(remaining.is_empty())
+}
+
+fn print_problems(out: &mut impl Write, path: &Path, problems: &[Problem], hint_fix: bool) -> std::io::Result<()> {
+    for p in problems {
+        let hint = if hint_fix && p.fix.is_some() { " (fixable with --fix)" } else { "" };
+        writeln!(out, "{}: {p}{hint}", path.display())?;
+    }
+    Ok(())
+}
+
+/// Counts of one document, or of all together.
+#[derive(Debug, Default, Serialize)]
+struct Counts {
+    characters: usize,
+    spans: usize,
+    /// Spans per label, in schema order, then labels unknown to the schema by name.
+    spans_per_label: LabelCounts,
+    relations: usize,
+}
+
+/// Ordered label → count pairs, written as a JSON object in that order.
+#[derive(Debug, Default)]
+struct LabelCounts(Vec<(String, usize)>);
+
+impl Serialize for LabelCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct DocumentStats {
+    id: String,
+    title: String,
+    #[serde(flatten)]
+    counts: Counts,
+}
+
+#[derive(Debug, Serialize)]
+struct ProjectStats {
+    file: String,
+    name: String,
+    documents: Vec<DocumentStats>,
+    total: Counts,
+}
+
+fn count_labels(project: &Project, spans: impl Iterator<Item = String>) -> LabelCounts {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for label in spans {
+        *counts.entry(label).or_default() += 1;
+    }
+    let mut ordered = Vec::with_capacity(counts.len());
+    for l in &project.schema.span_labels {
+        ordered.push((l.name.clone(), counts.remove(&l.name).unwrap_or(0)));
+    }
+    ordered.extend(counts);
+    LabelCounts(ordered)
+}
+
+fn project_stats(path: &Path, project: &Project) -> ProjectStats {
+    let documents: Vec<DocumentStats> = project
+        .documents
+        .iter()
+        .map(|d| DocumentStats {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            counts: Counts {
+                characters: d.len_chars(),
+                spans: d.spans.len(),
+                spans_per_label: count_labels(project, d.spans.iter().map(|s| s.label.clone())),
+                relations: d.relations.len(),
+            },
+        })
+        .collect();
+    let all_spans = project.documents.iter().flat_map(|d| d.spans.iter().map(|s| s.label.clone()));
+    let total = Counts {
+        characters: documents.iter().map(|d| d.counts.characters).sum(),
+        spans: documents.iter().map(|d| d.counts.spans).sum(),
+        spans_per_label: count_labels(project, all_spans),
+        relations: documents.iter().map(|d| d.counts.relations).sum(),
+    };
+    ProjectStats { file: path.display().to_string(), name: project.name.clone(), documents, total }
+}
+
+fn stats(args: &StatsArgs) -> anyhow::Result<ExitCode> {
+    let (project, _) = match project::load_unvalidated(&args.file) {
+        Ok(loaded) => loaded,
+        Err(e) => return Ok(failed(&e)),
+    };
+    let stats = project_stats(&args.file, &project);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &stats).context("writing JSON to stdout")?;
+        writeln!(out).context("writing to stdout")?;
+    } else {
+        write_table(&mut out, &stats).context("writing to stdout")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Pads `s` on the right to `width` characters.
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+fn write_table(out: &mut impl Write, stats: &ProjectStats) -> std::io::Result<()> {
+    writeln!(out, "{}: \"{}\", {}", stats.file, stats.name, plural(stats.documents.len(), "document"))?;
+    let id_width = stats.documents.iter().map(|d| d.id.chars().count()).chain([8]).max().unwrap_or(8);
+    let labels: Vec<&str> = stats.total.spans_per_label.0.iter().map(|(l, _)| l.as_str()).collect();
+    let mut header = format!("{}  {:>10}  {:>6}", pad("document", id_width), "characters", "spans");
+    for l in &labels {
+        header.push_str(&format!("  {l:>8}"));
+    }
+    header.push_str(&format!("  {:>9}", "relations"));
+    writeln!(out, "{}", header.trim_end())?;
+    let rows = stats.documents.iter().map(|d| (d.id.as_str(), &d.counts)).chain([("total", &stats.total)]);
+    for (name, c) in rows {
+        let mut line = format!("{}  {:>10}  {:>6}", pad(name, id_width), c.characters, c.spans);
+        for l in &labels {
+            let n = c.spans_per_label.0.iter().find(|(k, _)| k == l).map_or(0, |(_, n)| *n);
+            line.push_str(&format!("  {n:>8}"));
+        }
+        line.push_str(&format!("  {:>9}", c.relations));
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn table_lists_every_label_and_a_total() {
+        let mut p = Project::new("n", "");
+        let mut d = crate::model::Document::new("d1", "", "", "قال مصدر");
+        d.spans.extend(d.make_span(1, "speaker", 4, 8, ""));
+        d.spans.extend(d.make_span(2, "mystery", 0, 3, ""));
+        p.documents.push(d);
+        let stats = project_stats(Path::new("x.ron"), &p);
+        let mut out = Vec::new();
+        write_table(&mut out, &stats).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "x.ron: \"n\", 1 document");
+        assert!(lines[1].contains("speaker") && lines[1].contains("mystery") && lines[1].ends_with("relations"));
+        let cells = |l: &str| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(cells(lines[2]), ["d1", "8", "2", "1", "0", "0", "1", "0"]);
+        assert_eq!(cells(lines[3]), ["total", "8", "2", "1", "0", "0", "1", "0"]);
+        let json = serde_json::to_value(&stats).expect("json");
+        assert_eq!(json["total"]["spans_per_label"]["mystery"], 1);
+        assert_eq!(json["documents"][0]["characters"], 8);
+    }
+}

@@ -1,0 +1,448 @@
+//! The one path through which annotations change: transactions of invertible edits, and history.
+//!
+//! Every user action becomes a [`Transaction`] (a list of primitive [`Edit`]s) applied by
+//! [`apply`], which checks each edit against the schema and the text and returns the inverse
+//! transaction. [`History`] keeps those inverses for undo/redo and tracks the saved state, so the
+//! dirty flag and autosave need no other hook.
+
+use thiserror::Error;
+
+use super::document::{DocStatus, Project, Relation, RelationId, Span, SpanId};
+
+/// A primitive, invertible change to one document of a project (documents by index).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Add a span (its id must be unused).
+    InsertSpan {
+        /// Document index.
+        doc: usize,
+        /// The new span.
+        span: Span,
+    },
+    /// Remove a span that no relation uses.
+    DeleteSpan {
+        /// Document index.
+        doc: usize,
+        /// Span id.
+        id: SpanId,
+    },
+    /// Replace the span with the same id (label, range, text, note, attributes).
+    ReplaceSpan {
+        /// Document index.
+        doc: usize,
+        /// The new version of the span.
+        span: Span,
+    },
+    /// Add a relation (its id must be unused).
+    InsertRelation {
+        /// Document index.
+        doc: usize,
+        /// The new relation.
+        relation: Relation,
+    },
+    /// Remove a relation.
+    DeleteRelation {
+        /// Document index.
+        doc: usize,
+        /// Relation id.
+        id: RelationId,
+    },
+    /// Set the document's status.
+    SetStatus {
+        /// Document index.
+        doc: usize,
+        /// New status.
+        status: DocStatus,
+    },
+}
+
+/// Edits applied together as one undo step.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Transaction {
+    /// The edits, applied in order.
+    pub edits: Vec<Edit>,
+}
+
+impl Transaction {
+    /// A transaction of one edit.
+    pub fn one(edit: Edit) -> Self {
+        Transaction { edits: vec![edit] }
+    }
+}
+
+impl From<Vec<Edit>> for Transaction {
+    fn from(edits: Vec<Edit>) -> Self {
+        Transaction { edits }
+    }
+}
+
+/// Why an edit was refused. The project is unchanged when this is returned.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum EditError {
+    /// Document index out of range.
+    #[error("no document number {0}")]
+    NoDocument(usize),
+    /// Unknown span id.
+    #[error("no span with id {0}")]
+    NoSpan(SpanId),
+    /// Unknown relation id.
+    #[error("no relation with id {0}")]
+    NoRelation(RelationId),
+    /// Id already taken.
+    #[error("id {0} is already used")]
+    DuplicateId(u64),
+    /// The label is not in the schema.
+    #[error("label \"{0}\" is not in the schema")]
+    UnknownLabel(String),
+    /// The range is empty or outside the text.
+    #[error("range {start}..{end} is empty or outside the text ({len} characters)")]
+    BadRange {
+        /// Start code point.
+        start: usize,
+        /// End code point.
+        end: usize,
+        /// Text length in code points.
+        len: usize,
+    },
+    /// The quoted text differs from the text at the range.
+    #[error("quoted text does not match the text at {start}..{end}")]
+    QuoteMismatch {
+        /// Start code point.
+        start: usize,
+        /// End code point.
+        end: usize,
+    },
+    /// Same label and range as an existing span.
+    #[error("a \"{label}\" span already covers exactly {start}..{end}")]
+    DuplicateSpan {
+        /// Label.
+        label: String,
+        /// Start code point.
+        start: usize,
+        /// End code point.
+        end: usize,
+    },
+    /// The attribute or its value is not in the schema for this label.
+    #[error("attribute {name}={value} is not allowed on a \"{label}\" span")]
+    BadAttribute {
+        /// Span label.
+        label: String,
+        /// Attribute name.
+        name: String,
+        /// Attribute value.
+        value: String,
+    },
+    /// The relation type is unknown or does not allow these endpoint labels.
+    #[error("a \"{kind}\" relation cannot go from a \"{from}\" span to a \"{to}\" span")]
+    ForbiddenRelation {
+        /// Relation type.
+        kind: String,
+        /// Source span label.
+        from: String,
+        /// Target span label.
+        to: String,
+    },
+    /// The span is still used by relations.
+    #[error("span {0} is still used by a relation")]
+    SpanInUse(SpanId),
+}
+
+/// Checks a span against its document's text and the schema (not against other spans).
+fn check_span(project: &Project, doc: usize, span: &Span) -> Result<(), EditError> {
+    let d = project.documents.get(doc).ok_or(EditError::NoDocument(doc))?;
+    if project.schema.label(&span.label).is_none() {
+        return Err(EditError::UnknownLabel(span.label.clone()));
+    }
+    let len = d.len_chars();
+    if span.start >= span.end || span.end > len {
+        return Err(EditError::BadRange { start: span.start, end: span.end, len });
+    }
+    if d.slice(span.start, span.end) != Some(span.text.as_str()) {
+        return Err(EditError::QuoteMismatch { start: span.start, end: span.end });
+    }
+    for (name, value) in &span.attributes {
+        let ok = project.schema.attribute(&span.label, name).is_some_and(|a| a.values.contains(value));
+        if !ok {
+            return Err(EditError::BadAttribute { label: span.label.clone(), name: name.clone(), value: value.clone() });
+        }
+    }
+    let dup = d.spans.iter().any(|o| o.id != span.id && o.label == span.label && o.start == span.start && o.end == span.end);
+    if dup {
+        return Err(EditError::DuplicateSpan { label: span.label.clone(), start: span.start, end: span.end });
+    }
+    Ok(())
+}
+
+fn check_relation(project: &Project, doc: usize, r: &Relation) -> Result<(), EditError> {
+    let d = project.documents.get(doc).ok_or(EditError::NoDocument(doc))?;
+    let from = d.span(r.from).ok_or(EditError::NoSpan(r.from))?;
+    let to = d.span(r.to).ok_or(EditError::NoSpan(r.to))?;
+    let allowed = project.schema.relation_type(&r.kind).is_some_and(|t| t.allows(&from.label, &to.label));
+    if !allowed {
+        return Err(EditError::ForbiddenRelation { kind: r.kind.clone(), from: from.label.clone(), to: to.label.clone() });
+    }
+    Ok(())
+}
+
+/// Applies one primitive edit and returns its inverse.
+fn apply_edit(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
+    let doc = match &edit {
+        Edit::InsertSpan { doc, .. }
+        | Edit::DeleteSpan { doc, .. }
+        | Edit::ReplaceSpan { doc, .. }
+        | Edit::InsertRelation { doc, .. }
+        | Edit::DeleteRelation { doc, .. }
+        | Edit::SetStatus { doc, .. } => *doc,
+    };
+    if doc >= project.documents.len() {
+        return Err(EditError::NoDocument(doc));
+    }
+    match edit {
+        Edit::InsertSpan { span, .. } => {
+            if project.documents[doc].span(span.id).is_some() {
+                return Err(EditError::DuplicateId(span.id));
+            }
+            check_span(project, doc, &span)?;
+            let id = span.id;
+            let spans = &mut project.documents[doc].spans;
+            // Keep the file order (start, end, id) so saving needs no sort.
+            let at = spans.partition_point(|s| (s.start, s.end, s.id) < (span.start, span.end, span.id));
+            spans.insert(at, span);
+            Ok(Edit::DeleteSpan { doc, id })
+        }
+        Edit::DeleteSpan { id, .. } => {
+            let d = &mut project.documents[doc];
+            if d.relations_of(id).next().is_some() {
+                return Err(EditError::SpanInUse(id));
+            }
+            let at = d.spans.iter().position(|s| s.id == id).ok_or(EditError::NoSpan(id))?;
+            let span = d.spans.remove(at);
+            Ok(Edit::InsertSpan { doc, span })
+        }
+        Edit::ReplaceSpan { span, .. } => {
+            let at = project.documents[doc].spans.iter().position(|s| s.id == span.id).ok_or(EditError::NoSpan(span.id))?;
+            check_span(project, doc, &span)?;
+            let d = &mut project.documents[doc];
+            let old = d.spans.remove(at);
+            // A relabelled span must still satisfy its relations.
+            let at_new = d.spans.partition_point(|s| (s.start, s.end, s.id) < (span.start, span.end, span.id));
+            d.spans.insert(at_new, span);
+            let rels: Vec<Relation> = d.relations_of(old.id).cloned().collect();
+            if let Some(err) = rels.iter().find_map(|r| check_relation(project, doc, r).err()) {
+                let d = &mut project.documents[doc];
+                let pos = d.spans.iter().position(|s| s.id == old.id).unwrap_or(at_new);
+                d.spans[pos] = old;
+                d.normalize_order();
+                return Err(err);
+            }
+            Ok(Edit::ReplaceSpan { doc, span: old })
+        }
+        Edit::InsertRelation { relation, .. } => {
+            if project.documents[doc].relation(relation.id).is_some() {
+                return Err(EditError::DuplicateId(relation.id));
+            }
+            check_relation(project, doc, &relation)?;
+            let id = relation.id;
+            let rels = &mut project.documents[doc].relations;
+            let at = rels.partition_point(|r| r.id < id);
+            rels.insert(at, relation);
+            Ok(Edit::DeleteRelation { doc, id })
+        }
+        Edit::DeleteRelation { id, .. } => {
+            let d = &mut project.documents[doc];
+            let at = d.relations.iter().position(|r| r.id == id).ok_or(EditError::NoRelation(id))?;
+            let relation = d.relations.remove(at);
+            Ok(Edit::InsertRelation { doc, relation })
+        }
+        Edit::SetStatus { status, .. } => {
+            let old = std::mem::replace(&mut project.documents[doc].status, status);
+            Ok(Edit::SetStatus { doc, status: old })
+        }
+    }
+}
+
+/// Applies a transaction atomically: all edits or none. Returns the inverse transaction.
+pub fn apply(project: &mut Project, tx: Transaction) -> Result<Transaction, EditError> {
+    let mut inverse = Vec::with_capacity(tx.edits.len());
+    for edit in tx.edits {
+        match apply_edit(project, edit) {
+            Ok(inv) => inverse.push(inv),
+            Err(e) => {
+                // Roll back what was applied; inverses of applied edits always succeed.
+                for inv in inverse.into_iter().rev() {
+                    let _ = apply_edit(project, inv);
+                }
+                return Err(e);
+            }
+        }
+    }
+    inverse.reverse();
+    Ok(Transaction { edits: inverse })
+}
+
+/// Undo/redo stacks plus the identity of the saved state, for the dirty flag.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<(Transaction, u64)>,
+    redo: Vec<(Transaction, u64)>,
+    /// Identity of the current state; every applied transaction makes a new one.
+    state: u64,
+    next_state: u64,
+    saved_state: u64,
+}
+
+impl History {
+    /// Applies `tx` to `project` and records it for undo. Clears the redo stack.
+    pub fn apply(&mut self, project: &mut Project, tx: Transaction) -> Result<(), EditError> {
+        if tx.edits.is_empty() {
+            return Ok(());
+        }
+        let inverse = apply(project, tx)?;
+        self.undo.push((inverse, self.state));
+        self.redo.clear();
+        self.next_state += 1;
+        self.state = self.next_state;
+        Ok(())
+    }
+
+    /// Undoes the last transaction; `false` when there is nothing to undo.
+    pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        self.step(project, true)
+    }
+
+    /// Redoes the last undone transaction; `false` when there is nothing to redo.
+    pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+        self.step(project, false)
+    }
+
+    fn step(&mut self, project: &mut Project, undo: bool) -> Result<bool, EditError> {
+        let (from, to) = if undo { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
+        let Some((tx, target_state)) = from.pop() else { return Ok(false) };
+        match apply(project, tx.clone()) {
+            Ok(inverse) => {
+                to.push((inverse, self.state));
+                self.state = target_state;
+                Ok(true)
+            }
+            Err(e) => {
+                from.push((tx, target_state));
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Whether the project differs from the state last marked saved.
+    pub fn is_dirty(&self) -> bool {
+        self.state != self.saved_state
+    }
+
+    /// Marks the current state as saved.
+    pub fn mark_saved(&mut self) {
+        self.saved_state = self.state;
+    }
+
+    /// Identity of the current state (changes with every apply, undo and redo).
+    pub fn state_id(&self) -> u64 {
+        self.state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+
+    fn project() -> Project {
+        let mut p = Project::new("t", "ann");
+        p.documents.push(Document::new("d", "", "", "قال مصدر أمني إن الحملة بدأت"));
+        p
+    }
+
+    fn span(p: &Project, id: SpanId, label: &str, a: usize, b: usize) -> Span {
+        p.documents[0].make_span(id, label, a, b, "ann").expect("valid")
+    }
+
+    #[test]
+    fn insert_undo_redo_and_dirty_flag() {
+        let mut p = project();
+        let mut h = History::default();
+        assert!(!h.is_dirty());
+        let s = span(&p, 1, "speaker", 4, 13);
+        h.apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: s })).expect("insert");
+        assert_eq!(p.documents[0].spans[0].text, "مصدر أمني");
+        assert!(h.is_dirty());
+        h.mark_saved();
+        assert!(!h.is_dirty());
+        assert!(h.undo(&mut p).expect("undo"));
+        assert!(p.documents[0].spans.is_empty());
+        assert!(h.is_dirty());
+        assert!(h.redo(&mut p).expect("redo"));
+        assert_eq!(p.documents[0].spans.len(), 1);
+        assert!(!h.is_dirty(), "redo returns to the saved state");
+        assert!(!h.redo(&mut p).expect("nothing to redo"));
+    }
+
+    #[test]
+    fn refused_edits_leave_the_project_unchanged() {
+        let mut p = project();
+        let before = p.clone();
+        let mut bad = span(&p, 1, "speaker", 0, 3);
+        bad.label = "nope".into();
+        assert!(matches!(apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: bad })), Err(EditError::UnknownLabel(_))));
+        let ok = span(&p, 1, "speaker", 0, 3);
+        let mut quote = span(&p, 2, "claim", 0, 3);
+        quote.text = "xxx".into();
+        let tx = Transaction::from(vec![Edit::InsertSpan { doc: 0, span: ok }, Edit::InsertSpan { doc: 0, span: quote }]);
+        assert!(matches!(apply(&mut p, tx), Err(EditError::QuoteMismatch { .. })));
+        assert_eq!(p, before, "first edit rolled back");
+    }
+
+    #[test]
+    fn duplicates_and_forbidden_relations_are_refused() {
+        let mut p = project();
+        let mut h = History::default();
+        let a = span(&p, 1, "speaker", 4, 13);
+        let b = span(&p, 2, "speaker", 4, 13);
+        let c = span(&p, 3, "claim", 17, 28);
+        h.apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: a })).expect("a");
+        assert!(matches!(h.apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: b })), Err(EditError::DuplicateSpan { .. })));
+        h.apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: c })).expect("c");
+        let wrong = Relation { id: 1, kind: "attributed_to".into(), from: 1, to: 3 };
+        assert!(matches!(h.apply(&mut p, Transaction::one(Edit::InsertRelation { doc: 0, relation: wrong })), Err(EditError::ForbiddenRelation { .. })));
+        let right = Relation { id: 1, kind: "attributed_to".into(), from: 3, to: 1 };
+        h.apply(&mut p, Transaction::one(Edit::InsertRelation { doc: 0, relation: right })).expect("relation");
+        // A span used by a relation cannot be deleted alone, nor relabelled out of the relation's labels.
+        assert_eq!(apply(&mut p, Transaction::one(Edit::DeleteSpan { doc: 0, id: 1 })), Err(EditError::SpanInUse(1)));
+        let mut relabelled = p.documents[0].span(1).cloned().expect("span 1");
+        relabelled.label = "entity".into();
+        assert!(matches!(apply(&mut p, Transaction::one(Edit::ReplaceSpan { doc: 0, span: relabelled })), Err(EditError::ForbiddenRelation { .. })));
+        assert_eq!(p.documents[0].span(1).map(|s| s.label.as_str()), Some("speaker"));
+        // Deleting the relation first, then the span, in one transaction works and undoes as one step.
+        let tx = Transaction::from(vec![Edit::DeleteRelation { doc: 0, id: 1 }, Edit::DeleteSpan { doc: 0, id: 1 }]);
+        h.apply(&mut p, tx).expect("delete both");
+        assert!(p.documents[0].relations.is_empty());
+        h.undo(&mut p).expect("undo");
+        assert_eq!(p.documents[0].relations.len(), 1);
+        assert!(p.documents[0].span(1).is_some());
+    }
+
+    #[test]
+    fn attributes_are_checked_against_the_schema() {
+        let mut p = project();
+        let mut s = span(&p, 1, "claim", 17, 28);
+        s.attributes.insert("quote".into(), "loud".into());
+        assert!(matches!(apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: s.clone() })), Err(EditError::BadAttribute { .. })));
+        s.attributes.insert("quote".into(), "direct".into());
+        apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: s })).expect("valid attribute");
+    }
+}

@@ -1,0 +1,337 @@
+//! The RON text of format version 1: writing, and reading a file of any known version.
+//!
+//! A file is one unnamed RON struct whose fields are `version`, `name`, `annotator`, `schema`
+//! and `documents`, in that order. Spans are sorted by (start, end, id) and relations by id,
+//! each on one line, so that a change to one annotation is a one-line diff. Strings are written
+//! with `\n`, `\r` and `\t` escaped (the document text keeps its exact line endings whatever git
+//! or an editor does to the file's own newlines) but with letters, marks and emoji as plain
+//! UTF-8, so Arabic stays readable in a diff.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use ron::Value;
+use ron::ser::PrettyConfig;
+use serde::{Deserialize, Serialize};
+
+use super::error::ProjectError;
+use super::migrate;
+use crate::model::{Document, Project, Schema};
+
+/// The format version this build writes, and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Largest project file [`parse`] is handed by the loader, in bytes (larger files are refused
+/// before reading, see [`super::io::load`]).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Nesting depth from which RON is written on one line: spans and relations are at depth 5
+/// (file → documents list → document → spans list → span), schema entries stay multi-line.
+const ONE_LINE_DEPTH: usize = 4;
+
+/// The file as written: borrows the project so that saving does not copy the texts.
+#[derive(Serialize)]
+struct FileOut<'a> {
+    version: u32,
+    name: &'a str,
+    annotator: &'a str,
+    schema: &'a Schema,
+    documents: &'a [Document],
+}
+
+/// The file as read, once it is at the current version. Unknown top-level fields are refused
+/// rather than dropped, since saving would silently lose them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileV1 {
+    #[serde(rename = "version")]
+    _version: u64,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    annotator: String,
+    #[serde(default)]
+    schema: Schema,
+    #[serde(default)]
+    documents: Vec<Document>,
+}
+
+impl From<FileV1> for Project {
+    fn from(f: FileV1) -> Self {
+        Project { name: f.name, annotator: f.annotator, schema: f.schema, documents: f.documents }
+    }
+}
+
+/// Whether every document already has its spans and relations in file order.
+fn is_in_file_order(project: &Project) -> bool {
+    project.documents.iter().all(|d| {
+        d.spans.is_sorted_by_key(|s| (s.start, s.end, s.id)) && d.relations.is_sorted_by_key(|r| r.id)
+    })
+}
+
+/// The RON text of `project` in the current format, ending with a newline. Deterministic: the
+/// same project always gives the same bytes, whatever the order of its spans and relations.
+pub fn to_ron_string(project: &Project) -> Result<String, ProjectError> {
+    // The model keeps file order on every edit, so the copy is only made for hand-built projects.
+    let project: Cow<'_, Project> = if is_in_file_order(project) {
+        Cow::Borrowed(project)
+    } else {
+        let mut p = project.clone();
+        p.normalize_order();
+        Cow::Owned(p)
+    };
+    let file = FileOut {
+        version: FORMAT_VERSION,
+        name: &project.name,
+        annotator: &project.annotator,
+        schema: &project.schema,
+        documents: &project.documents,
+    };
+    let config = PrettyConfig::new()
+        .depth_limit(ONE_LINE_DEPTH)
+        .new_line("\n")
+        .indentor("    ")
+        .struct_names(false)
+        .escape_strings(true);
+    let raw = ron::ser::to_string_pretty(&file, config).map_err(|e| ProjectError::Serialize { message: e.to_string() })?;
+    let mut out = unescape_readable(&raw);
+    out.push('\n');
+    Ok(out)
+}
+
+/// Whether `c` must stay a `\u{…}` escape: controls and invisible format characters (direction
+/// marks, joiners, BOM, line separators), which would otherwise be invisible in a diff.
+fn keep_escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// Rewrites the `\u{…}` escapes that RON's escaper produces for combining marks and other
+/// characters Rust deems unprintable back into plain UTF-8, and `\'` into `'`. Escapes only
+/// occur inside strings (the format has no char values), so this is a plain scan.
+fn unescape_readable(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let escape = &rest[i..];
+        let consumed = if let Some(c) = unicode_escape(escape) {
+            let len = escape.find('}').map_or(escape.len(), |e| e + 1);
+            if keep_escaped(c) {
+                out.push_str(&escape[..len]);
+            } else {
+                out.push(c);
+            }
+            len
+        } else if escape.starts_with("\\'") {
+            out.push('\'');
+            2
+        } else {
+            // Any other escape (`\\`, `\"`, `\n`, …) is copied as is, both characters at once
+            // so that the second backslash of `\\` is not taken for a new escape.
+            let len = escape.chars().take(2).map(char::len_utf8).sum();
+            out.push_str(&escape[..len]);
+            len
+        };
+        rest = &escape[consumed..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The character of a `\u{hex}` escape at the start of `s`.
+fn unicode_escape(s: &str) -> Option<char> {
+    let hex = s.strip_prefix("\\u{")?;
+    let end = hex.find('}')?;
+    char::from_u32(u32::from_str_radix(&hex[..end], 16).ok()?)
+}
+
+/// What the cheap look at the start of the file found.
+#[derive(Debug, PartialEq, Eq)]
+enum VersionScan {
+    /// `version: N` is the first field.
+    Found(u64),
+    /// The start of the file is not `(version: <integer>`; a full parse will tell more.
+    Unknown,
+}
+
+/// Reads the version from the start of the file without parsing the rest: skips whitespace
+/// and comments, an optional struct name, `(`, and expects `version: <digits>`.
+fn scan_version(text: &str) -> VersionScan {
+    let mut rest = skip_blank(text);
+    let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    rest = skip_blank(&rest[name_len..]);
+    let Some(r) = rest.strip_prefix('(') else { return VersionScan::Unknown };
+    let Some(r) = skip_blank(r).strip_prefix("version") else { return VersionScan::Unknown };
+    let Some(r) = skip_blank(r).strip_prefix(':') else { return VersionScan::Unknown };
+    let r = skip_blank(r);
+    let digits = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+    let after = r[digits..].chars().next();
+    // `1.5`, `1u8`, `1_0` and the like are left to the full parse.
+    if digits == 0 || after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+        return VersionScan::Unknown;
+    }
+    r[..digits].parse().map_or(VersionScan::Unknown, VersionScan::Found)
+}
+
+/// Skips whitespace, `// line` comments and `/* block */` comments (RON nests block comments).
+fn skip_blank(mut s: &str) -> &str {
+    loop {
+        let trimmed = s.trim_start();
+        if let Some(r) = trimmed.strip_prefix("//") {
+            s = r.find('\n').map_or("", |i| &r[i..]);
+        } else if trimmed.starts_with("/*") {
+            s = skip_block_comment(trimmed);
+        } else {
+            return trimmed;
+        }
+    }
+}
+
+/// The text after the (possibly nested) block comment that `s` starts with; `""` if unclosed.
+fn skip_block_comment(s: &str) -> &str {
+    let mut depth = 0usize;
+    let mut i = 0;
+    let bytes = s.as_bytes();
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return &s[i..];
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    ""
+}
+
+/// Parses the text of a project file of any known version into a project (not validated).
+/// `path` is only used in error messages.
+pub fn parse_str(text: &str, path: &Path) -> Result<Project, ProjectError> {
+    if text.trim().is_empty() {
+        return Err(ProjectError::Empty { path: path.to_owned() });
+    }
+    match scan_version(text) {
+        VersionScan::Found(v) if v == u64::from(FORMAT_VERSION) => parse_current(text, path),
+        VersionScan::Found(v) if v > u64::from(FORMAT_VERSION) => Err(too_new(path, v)),
+        // Old files and unusual layouts go through the generic value tree.
+        _ => parse_via_value(text, path),
+    }
+}
+
+/// Parses the bytes of a project file: accepts and strips a UTF-8 byte order mark, refuses
+/// invalid UTF-8 with the byte offset, then [`parse_str`].
+pub fn parse(bytes: &[u8], path: &Path) -> Result<Project, ProjectError> {
+    parse_str(decode_utf8(bytes, path)?, path)
+}
+
+/// The UTF-8 text of `bytes` without a leading byte order mark.
+pub(crate) fn decode_utf8<'b>(bytes: &'b [u8], path: &Path) -> Result<&'b str, ProjectError> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (skipped, body) = match bytes.strip_prefix(BOM) {
+        Some(body) => (BOM.len(), body),
+        None => (0, bytes),
+    };
+    std::str::from_utf8(body).map_err(|e| {
+        let valid = e.valid_up_to();
+        // The prefix up to the error is valid, so this cannot fail; it only locates the byte.
+        let before = std::str::from_utf8(&body[..valid]).unwrap_or_default();
+        let line = 1 + before.matches('\n').count();
+        let col = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+        ProjectError::Utf8 { path: path.to_owned(), offset: skipped + valid, line, col }
+    })
+}
+
+fn too_new(path: &Path, version: u64) -> ProjectError {
+    ProjectError::TooNew { path: path.to_owned(), version, supported: FORMAT_VERSION }
+}
+
+/// A RON error with its position, as `path:line:col: message`.
+fn syntax_error(path: &Path, e: &ron::error::SpannedError) -> ProjectError {
+    ProjectError::Syntax {
+        path: path.to_owned(),
+        line: e.span.start.line.max(1),
+        col: e.span.start.col.max(1),
+        message: e.code.to_string(),
+    }
+}
+
+/// The common case: a current-version file, deserialized in one pass straight from the text.
+fn parse_current(text: &str, path: &Path) -> Result<Project, ProjectError> {
+    let file: FileV1 = ron::Options::default().from_str(text).map_err(|e| syntax_error(path, &e))?;
+    Ok(file.into())
+}
+
+/// Parses into a value tree, reads `version` from it, migrates and converts.
+fn parse_via_value(text: &str, path: &Path) -> Result<Project, ProjectError> {
+    let value: Value = ron::Options::default().from_str(text).map_err(|e| syntax_error(path, &e))?;
+    let version = migrate::version_of(&value).map_err(|e| match e {
+        migrate::VersionError::Missing => ProjectError::MissingVersion { path: path.to_owned() },
+        migrate::VersionError::NotAWholeNumber(found) => ProjectError::BadVersion { path: path.to_owned(), found },
+    })?;
+    if version > u64::from(FORMAT_VERSION) {
+        return Err(too_new(path, version));
+    }
+    if version == u64::from(FORMAT_VERSION) {
+        // The version field was not first (a hand-edited file): parse again with positions.
+        return parse_current(text, path);
+    }
+    let from = u32::try_from(version).map_err(|_| too_new(path, version))?;
+    let current = migrate::migrate(value, from)
+        .map_err(|(from, message)| ProjectError::Migration { path: path.to_owned(), from, message })?;
+    let file: FileV1 = current.into_rust().map_err(|e| ProjectError::Shape {
+        path: path.to_owned(),
+        message: format!("after upgrading to format version {FORMAT_VERSION}: {e}"),
+    })?;
+    Ok(file.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_finds_the_first_field_only() {
+        assert_eq!(scan_version("(version: 1, name: \"x\")"), VersionScan::Found(1));
+        assert_eq!(scan_version("\n// c\n/* a /* nested */ b */ Project (\n  version:7,"), VersionScan::Found(7));
+        assert_eq!(scan_version("(name: \"x\", version: 1)"), VersionScan::Unknown);
+        assert_eq!(scan_version("(version: 1.5)"), VersionScan::Unknown);
+        assert_eq!(scan_version("(version: \"1\")"), VersionScan::Unknown);
+        assert_eq!(scan_version("(version: 99999999999999999999999)"), VersionScan::Unknown);
+        assert_eq!(scan_version("/* never closed"), VersionScan::Unknown);
+        assert_eq!(scan_version(""), VersionScan::Unknown);
+    }
+
+    #[test]
+    fn readable_unescaping_keeps_invisible_characters_escaped() {
+        assert_eq!(unescape_readable(r#""a\u{64e}b\'c""#), "\"a\u{64e}b'c\"");
+        assert_eq!(unescape_readable(r#""\u{200f}\u{1}\\u{64e}\n""#), r#""\u{200f}\u{1}\\u{64e}\n""#);
+        assert_eq!(unescape_readable(r"\"), r"\");
+        assert_eq!(unescape_readable(r"\u{zz}"), r"\u{zz}");
+    }
+
+    #[test]
+    fn bom_is_stripped_and_bad_utf8_located() {
+        let p = Path::new("f.ron");
+        assert_eq!(decode_utf8(b"\xEF\xBB\xBF(x)", p).ok(), Some("(x)"));
+        let err = decode_utf8(b"ab\n\xD8\xA7c\xFF", p).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("f.ron:2:3: invalid UTF-8 at byte 6"));
+    }
+}

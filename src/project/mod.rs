@@ -1,0 +1,28 @@
+//! The RON project format: versions, migration, validation and atomic file io.
+//!
+//! - [`format`]: the text of a file (format version [`FORMAT_VERSION`]), written
+//!   deterministically, read from any known version;
+//! - [`migrate`]: the chain that upgrades older versions step by step;
+//! - [`validate`](mod@validate): checks against schema and texts, with re-anchoring fixes;
+//! - [`io`]: [`load`], atomic [`save`] guarded against changes on disk, recovery files;
+//! - [`import`]: documents and projects from plain text files.
+//!
+//! Offsets in files are Unicode code points, end-exclusive, as everywhere in the model.
+
+#[doc(hidden)]
+pub mod bench_fixture;
+pub mod error;
+pub mod format;
+pub mod import;
+pub mod io;
+pub mod migrate;
+pub mod validate;
+
+pub use error::ProjectError;
+pub use format::{FORMAT_VERSION, MAX_FILE_BYTES, parse, parse_str, to_ron_string};
+pub use import::{document_from_bytes, document_from_text_file, project_from_text_files, title_of};
+pub use io::{
+    DiskStamp, Loaded, SaveGuard, load, load_unvalidated, recovery_newer_than, recovery_path, remove_recovery,
+    save, write_atomic, write_recovery,
+};
+pub use validate::{Fix, Problem, Severity, apply_fixes, has_errors, validate};

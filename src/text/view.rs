@@ -1,0 +1,623 @@
+//! The document view widget and the bidi label, painted through egui with the engine's
+//! own layout and glyph atlas.
+
+use std::ops::Range;
+
+use egui::{
+    Color32, CornerRadius, Event, EventFilter, Key, Rect, Response, ScrollArea, Sense, Shape, Stroke, StrokeKind,
+    Ui, UiBuilder, WidgetInfo, pos2, vec2,
+};
+
+use super::engine::TextEngine;
+use super::layout::{Affinity, Caret, LayoutMetrics, PxRect};
+
+/// A span to paint over the document: a background tint per visual piece and an
+/// underline in its own lane. Offsets are code points of the document text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpanHighlight {
+    /// Caller's identifier, reported back on clicks and hover.
+    pub id: u64,
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// Colour of tint, underline and outline.
+    pub color: Color32,
+    /// Shown in the hover tooltip.
+    pub label: String,
+}
+
+/// Selection, caret and scrolling state of one document view, kept by the caller.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentViewState {
+    anchor: Option<Caret>,
+    caret: Option<Caret>,
+    dragging: bool,
+    alt_during_selection: bool,
+    scroll_request: Option<Range<usize>>,
+    reveal_caret: bool,
+    last_offset: f32,
+    /// Where the text was drawn last frame (physical px) and with which layout, so callers
+    /// can map ranges to the screen between frames.
+    last_origin_px: [f32; 2],
+    last_metrics: Option<LayoutMetrics>,
+    last_ppp: f32,
+}
+
+impl DocumentViewState {
+    /// The selected code-point range, if non-empty.
+    pub fn selection(&self) -> Option<Range<usize>> {
+        let (a, c) = (self.anchor?, self.caret?);
+        let r = a.offset.min(c.offset)..a.offset.max(c.offset);
+        (!r.is_empty()).then_some(r)
+    }
+
+    /// Replaces the selection (`None` clears it and leaves the caret at its start).
+    pub fn set_selection(&mut self, r: Option<Range<usize>>) {
+        match r {
+            Some(r) => {
+                self.anchor = Some(Caret::new(r.start, Affinity::Downstream));
+                self.caret = Some(Caret::new(r.end, Affinity::Upstream));
+            }
+            None => self.anchor = self.caret,
+        }
+        self.dragging = false;
+    }
+
+    /// Asks the view to scroll `r` into view on its next frame.
+    pub fn scroll_to(&mut self, r: Range<usize>) {
+        self.scroll_request = Some(r);
+    }
+
+    /// The caret (the moving end of the selection).
+    pub fn caret(&self) -> Option<Caret> {
+        self.caret
+    }
+
+    /// Screen rectangles (points, as of the last frame) of a code-point range of `text`,
+    /// one per visual piece; empty before the first frame. Useful to place popups next
+    /// to a span, and for tests that click on characters.
+    pub fn range_rects(&self, engine: &mut TextEngine, text: &str, range: Range<usize>) -> Vec<Rect> {
+        let Some(metrics) = self.last_metrics else { return Vec::new() };
+        let (doc, fonts) = engine.document(text, metrics);
+        doc.highlight_rects(fonts, range)
+            .into_iter()
+            .map(|r| to_screen(r, self.last_origin_px, self.last_ppp))
+            .collect()
+    }
+
+    /// True while a pointer drag selection is in progress.
+    pub fn is_dragging(&self) -> bool {
+        self.dragging
+    }
+}
+
+/// What happened in the document view this frame.
+#[derive(Debug)]
+pub struct DocumentViewOutput {
+    /// The response of the text area (focusable, click and drag).
+    pub response: Response,
+    /// The selection differs from the previous frame's.
+    pub selection_changed: bool,
+    /// Spans under a click, innermost (shortest) first.
+    pub clicked_spans: Vec<u64>,
+    /// Innermost span under the pointer.
+    pub hovered_span: Option<u64>,
+    /// Alt was held at some point while making the current selection.
+    pub alt_held_during_selection: bool,
+}
+
+/// Default reading size in points.
+pub const DEFAULT_FONT_SIZE: f32 = 20.0;
+
+/// The document view: the whole text in its own vertical scroll area, bidi-correct, with
+/// selection, spans and keyboard navigation.
+#[must_use = "call .show(ui, engine, state)"]
+pub struct DocumentView<'a> {
+    text: &'a str,
+    spans: &'a [SpanHighlight],
+    selected_span: Option<u64>,
+    extra: &'a [Range<usize>],
+    font_size: f32,
+    id_salt: &'a str,
+}
+
+const PAD: f32 = 12.0;
+
+fn to_screen(r: PxRect, origin_px: [f32; 2], ppp: f32) -> Rect {
+    Rect::from_min_max(
+        pos2((origin_px[0] + r.min_x) / ppp, (origin_px[1] + r.min_y) / ppp),
+        pos2((origin_px[0] + r.max_x) / ppp, (origin_px[1] + r.max_y) / ppp),
+    )
+}
+
+/// Lanes for span underlines: overlapping spans get different lanes, nested ones stack.
+fn assign_lanes(spans: &[SpanHighlight]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| (spans[i].start, std::cmp::Reverse(spans[i].end)));
+    let mut lane_end: Vec<usize> = Vec::new();
+    let mut lanes = vec![0; spans.len()];
+    for i in order {
+        let s = &spans[i];
+        let lane = lane_end.iter().position(|&e| e <= s.start).unwrap_or(lane_end.len());
+        if lane == lane_end.len() {
+            lane_end.push(s.end);
+        } else {
+            lane_end[lane] = s.end;
+        }
+        lanes[i] = lane;
+    }
+    lanes
+}
+
+/// Ctrl/Cmd + plus, minus and 0 change `font_size` (points) between 10 and 48, returning
+/// true when it changed. Call before showing the view if the app wants view-level zoom.
+pub fn handle_zoom_keys(ui: &Ui, font_size: &mut f32) -> bool {
+    let before = *font_size;
+    ui.input_mut(|i| {
+        if i.consume_key(egui::Modifiers::COMMAND, Key::Plus) || i.consume_key(egui::Modifiers::COMMAND, Key::Equals) {
+            *font_size = (*font_size + 2.0).min(48.0);
+        }
+        if i.consume_key(egui::Modifiers::COMMAND, Key::Minus) {
+            *font_size = (*font_size - 2.0).max(10.0);
+        }
+        if i.consume_key(egui::Modifiers::COMMAND, Key::Num0) {
+            *font_size = DEFAULT_FONT_SIZE;
+        }
+    });
+    *font_size != before
+}
+
+impl<'a> DocumentView<'a> {
+    /// A view of `text`; all offsets are code points into it.
+    pub fn new(text: &'a str) -> Self {
+        Self { text, spans: &[], selected_span: None, extra: &[], font_size: DEFAULT_FONT_SIZE, id_salt: "qalam-document-view" }
+    }
+
+    /// Spans to paint.
+    pub fn spans(mut self, spans: &'a [SpanHighlight]) -> Self {
+        self.spans = spans;
+        self
+    }
+
+    /// The span to outline.
+    pub fn selected_span(mut self, id: Option<u64>) -> Self {
+        self.selected_span = id;
+        self
+    }
+
+    /// Extra ranges (e.g. search hits) painted in a distinct style.
+    pub fn extra_highlights(mut self, ranges: &'a [Range<usize>]) -> Self {
+        self.extra = ranges;
+        self
+    }
+
+    /// Font size in points (zoom). Default [`DEFAULT_FONT_SIZE`].
+    pub fn font_size(mut self, points: f32) -> Self {
+        if points.is_finite() && points > 0.0 {
+            self.font_size = points;
+        }
+        self
+    }
+
+    /// A different id salt, for two views in one ui.
+    pub fn id_salt(mut self, salt: &'a str) -> Self {
+        self.id_salt = salt;
+        self
+    }
+
+    /// Lays out what is visible, handles input, paints. Takes the remaining space of `ui`.
+    pub fn show(self, ui: &mut Ui, engine: &mut TextEngine, state: &mut DocumentViewState) -> DocumentViewOutput {
+        let ctx = ui.ctx().clone();
+        engine.begin_frame(&ctx);
+        let ppp = ctx.pixels_per_point();
+        let id = ui.make_persistent_id(self.id_salt);
+        let avail = ui.available_size();
+        let width_pt = (avail.x - 2.0 * PAD).max(40.0);
+        let metrics = LayoutMetrics::new(self.font_size * ppp, (width_pt * ppp).floor());
+        let selection_before = state.selection();
+        let doc_idx = engine.document_index(self.text, metrics);
+
+        // Scroll requests and anchoring, decided before the scroll area is built.
+        let mut target: Option<f32> = None;
+        {
+            let (doc, fonts) = engine.doc_mut(doc_idx);
+            let view_px = avail.y * ppp;
+            if let Some(r) = state.scroll_request.take() {
+                let rect = doc.caret_rect(fonts, Caret::new(r.start, Affinity::Downstream));
+                let y = rect.min_y / ppp + PAD;
+                if y < state.last_offset || y + rect.max_y / ppp - rect.min_y / ppp > state.last_offset + avail.y {
+                    target = Some((y - avail.y / 3.0).max(0.0));
+                }
+            } else if state.reveal_caret
+                && let Some(c) = state.caret
+            {
+                let rect = doc.caret_rect(fonts, c);
+                let (y0, y1) = (rect.min_y / ppp + PAD, rect.max_y / ppp + PAD);
+                if y0 < state.last_offset {
+                    target = Some(y0 - PAD);
+                } else if y1 > state.last_offset + avail.y {
+                    target = Some(y1 - avail.y + PAD);
+                }
+            }
+            state.reveal_caret = false;
+            let top = target.unwrap_or(state.last_offset);
+            let (_, corrected_px) = doc.ensure_visible(fonts, (top - PAD).max(0.0) * ppp, view_px, view_px * 0.5);
+            let corrected = corrected_px / ppp + if top >= PAD { PAD } else { top };
+            if target.is_none() && (corrected - top).abs() > 0.5 && !state.dragging {
+                target = Some(corrected);
+            }
+        }
+        let mut area = ScrollArea::vertical().id_salt(id.with("scroll")).auto_shrink([false, false]);
+        if let Some(t) = target {
+            area = area.vertical_scroll_offset(t.max(0.0));
+        }
+
+        let mut clicked_spans = Vec::new();
+        let mut hovered_span = None;
+        let out = area.show_viewport(ui, |ui, viewport| {
+            let total_h = engine.doc_mut(doc_idx).0.total_height() / ppp + 2.0 * PAD;
+            let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), total_h), Sense::hover());
+            let response = ui.interact(rect, id, Sense::click_and_drag());
+            let origin_px = [((rect.min.x + PAD) * ppp).round(), ((rect.min.y + PAD) * ppp).round()];
+            let to_doc = |p: egui::Pos2| (p.x * ppp - origin_px[0], p.y * ppp - origin_px[1]);
+
+            state.last_origin_px = origin_px;
+            state.last_metrics = Some(metrics);
+            state.last_ppp = ppp;
+            let (doc, fonts) = engine.doc_mut(doc_idx);
+            let view_top_px = (viewport.min.y - PAD).max(0.0) * ppp;
+            let (visible, _) = doc.ensure_visible(fonts, view_top_px, viewport.height() * ppp, viewport.height() * ppp * 0.25);
+
+            // Pointer: anchor at the press origin (drag_started fires only past the threshold).
+            let (pressed, down, press_origin, interact_pos, hover_pos, modifiers) = ui.input(|i| {
+                (
+                    i.pointer.primary_pressed(),
+                    i.pointer.primary_down(),
+                    i.pointer.press_origin(),
+                    i.pointer.interact_pos(),
+                    i.pointer.hover_pos(),
+                    i.modifiers,
+                )
+            });
+            if response.is_pointer_button_down_on() {
+                if pressed {
+                    if let Some(p) = press_origin.or(interact_pos) {
+                        let (x, y) = to_doc(p);
+                        let c = doc.hit(fonts, x, y);
+                        if modifiers.shift && state.caret.is_some() {
+                            state.caret = Some(c);
+                            state.alt_during_selection |= modifiers.alt;
+                        } else {
+                            state.anchor = Some(c);
+                            state.caret = Some(c);
+                            state.alt_during_selection = modifiers.alt;
+                        }
+                        state.dragging = true;
+                        response.request_focus();
+                    }
+                } else if state.dragging
+                    && down
+                    && let Some(p) = interact_pos
+                {
+                    let (x, y) = to_doc(p);
+                    state.caret = Some(doc.hit(fonts, x, y));
+                    state.alt_during_selection |= modifiers.alt;
+                    // Dragging past the edge scrolls.
+                    let clip = ui.clip_rect();
+                    if p.y > clip.max.y {
+                        ui.scroll_with_delta(vec2(0.0, -(p.y - clip.max.y).min(30.0)));
+                    } else if p.y < clip.min.y {
+                        ui.scroll_with_delta(vec2(0.0, (clip.min.y - p.y).min(30.0)));
+                    }
+                }
+            }
+            if !down {
+                state.dragging = false;
+            }
+            let char_under = |doc: &mut super::DocLayout, fonts: &mut cosmic_text::FontSystem, p: egui::Pos2| {
+                let (x, y) = to_doc(p);
+                let c = doc.hit(fonts, x, y);
+                match c.affinity {
+                    Affinity::Downstream => c.offset,
+                    Affinity::Upstream => c.offset.saturating_sub(1),
+                }
+            };
+            if response.double_clicked()
+                && let Some(p) = interact_pos
+            {
+                let k = char_under(doc, fonts, p);
+                let w = doc.word_at(k);
+                state.anchor = Some(Caret::new(w.start, Affinity::Downstream));
+                state.caret = Some(Caret::new(w.end, Affinity::Upstream));
+            }
+            if response.triple_clicked()
+                && let Some(p) = interact_pos
+            {
+                let k = char_under(doc, fonts, p);
+                let para = doc.paragraph_range(doc.locate(k).0);
+                state.anchor = Some(Caret::new(para.start, Affinity::Downstream));
+                state.caret = Some(Caret::new(para.end, Affinity::Upstream));
+            }
+            let spans_at = |k: usize| {
+                let mut v: Vec<&SpanHighlight> = self.spans.iter().filter(|s| s.start <= k && k < s.end).collect();
+                v.sort_by_key(|s| (s.end - s.start, s.start));
+                v
+            };
+            if response.clicked()
+                && let Some(p) = interact_pos
+            {
+                let k = char_under(doc, fonts, p);
+                clicked_spans = spans_at(k).iter().map(|s| s.id).collect();
+            }
+            if let Some(p) = hover_pos.filter(|p| rect.contains(*p) && ui.clip_rect().contains(*p)) {
+                let k = char_under(doc, fonts, p);
+                hovered_span = spans_at(k).first().map(|s| s.id);
+            }
+
+            // Keyboard (not digits: the app uses them as label keys).
+            if response.has_focus() {
+                ctx.memory_mut(|m| {
+                    m.set_focus_lock_filter(id, EventFilter { horizontal_arrows: true, vertical_arrows: true, ..Default::default() });
+                });
+                let events = ui.input(|i| i.events.clone());
+                for ev in events {
+                    match ev {
+                        Event::Key { key, pressed: true, modifiers, .. } => {
+                            let c = state.caret.unwrap_or_default();
+                            let moved = match key {
+                                Key::ArrowLeft => doc.move_visual(fonts, c, false),
+                                Key::ArrowRight => doc.move_visual(fonts, c, true),
+                                Key::ArrowUp => doc.move_vertical(fonts, c, false),
+                                Key::ArrowDown => doc.move_vertical(fonts, c, true),
+                                Key::Home if modifiers.command => Caret::new(0, Affinity::Downstream),
+                                Key::End if modifiers.command => Caret::new(doc.len_chars(), Affinity::Upstream),
+                                Key::Home => doc.row_start(fonts, c),
+                                Key::End => doc.row_end(fonts, c),
+                                _ => continue,
+                            };
+                            state.caret = Some(moved);
+                            if !modifiers.shift {
+                                state.anchor = Some(moved);
+                            }
+                            state.reveal_caret = true;
+                        }
+                        Event::Copy => {
+                            if let Some(sel) = state.selection() {
+                                let s: String = doc.text().chars().skip(sel.start).take(sel.len()).collect();
+                                ctx.copy_text(s);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+
+            // Painting, back to front: span tints, extra highlights, selection, glyphs,
+            // underline lanes, the selected span's outline, the caret.
+            let visuals = ui.visuals().clone();
+            let painter = ui.painter().clone();
+            let vis_chars = doc.paragraph_range(visible.start).start..doc.paragraph_range(visible.end.saturating_sub(1)).end;
+            let mut pieces = Vec::new();
+            let lanes = assign_lanes(self.spans);
+            let tint = if visuals.dark_mode { 0.35 } else { 0.22 };
+            let mut underlines: Vec<(Rect, Color32, usize)> = Vec::new();
+            let mut outlines: Vec<(Rect, Color32)> = Vec::new();
+            for (s, lane) in self.spans.iter().zip(&lanes) {
+                if s.end <= vis_chars.start || s.start >= vis_chars.end {
+                    continue;
+                }
+                pieces.clear();
+                doc.highlight_rects_in(s.start..s.end, visible.clone(), &mut pieces);
+                for r in &pieces {
+                    let sr = to_screen(*r, origin_px, ppp);
+                    painter.rect_filled(sr, CornerRadius::ZERO, s.color.gamma_multiply(tint));
+                    underlines.push((sr, s.color, *lane));
+                    if self.selected_span == Some(s.id) {
+                        outlines.push((sr, s.color));
+                    }
+                }
+            }
+            for r in self.extra {
+                pieces.clear();
+                doc.highlight_rects_in(r.clone(), visible.clone(), &mut pieces);
+                for p in &pieces {
+                    let sr = to_screen(*p, origin_px, ppp);
+                    painter.rect_filled(sr, CornerRadius::ZERO, visuals.warn_fg_color.gamma_multiply(0.25));
+                    painter.rect_stroke(sr, CornerRadius::same(2), Stroke::new(1.0, visuals.warn_fg_color), StrokeKind::Inside);
+                }
+            }
+            if let Some(sel) = state.selection() {
+                pieces.clear();
+                doc.highlight_rects_in(sel, visible.clone(), &mut pieces);
+                for p in &pieces {
+                    painter.rect_filled(to_screen(*p, origin_px, ppp), CornerRadius::ZERO, visuals.selection.bg_fill.gamma_multiply(0.7));
+                }
+            }
+            let clip = ui.clip_rect();
+            let clip_y = [clip.min.y * ppp - origin_px[1], clip.max.y * ppp - origin_px[1]];
+            let jobs: Vec<(usize, [f32; 2], [f32; 2])> = visible
+                .clone()
+                .map(|i| {
+                    let top = doc.paragraph_top(i);
+                    (i, [origin_px[0], origin_px[1] + top], [clip_y[0] - top, clip_y[1] - top])
+                })
+                .collect();
+            let caret_rect = state.caret.map(|c| doc.caret_rect(fonts, c));
+            let a11y: Vec<(usize, Rect, String, bool)> = visible
+                .clone()
+                .map(|i| {
+                    let top = doc.paragraph_top(i);
+                    let h = doc.paragraph_layout(i).map_or(0.0, |l| l.height());
+                    let r = to_screen(PxRect::new(0.0, top, metrics.width_px, top + h), origin_px, ppp);
+                    (i, r, doc.paragraph_text(i).to_owned(), doc.paragraph_direction(i).is_rtl())
+                })
+                .collect();
+            let mesh = engine.document_glyph_mesh(&ctx, doc_idx, &jobs, visuals.text_color(), ppp);
+            painter.add(Shape::mesh(mesh));
+            for (r, color, lane) in underlines {
+                let y = r.max.y - 3.0 - lane as f32 * 3.5;
+                painter.line_segment([pos2(r.min.x, y), pos2(r.max.x, y)], Stroke::new(2.0, color));
+            }
+            for (r, color) in outlines {
+                painter.rect_stroke(r, CornerRadius::same(2), Stroke::new(2.0, color), StrokeKind::Outside);
+            }
+            if response.has_focus()
+                && let Some(cr) = caret_rect
+            {
+                let sr = to_screen(cr, origin_px, ppp);
+                let x = sr.center().x;
+                painter.line_segment([pos2(x, sr.min.y + 2.0), pos2(x, sr.max.y - 2.0)], visuals.text_cursor.stroke);
+            }
+
+            // Accessibility: the view is a document node, each visible paragraph a child.
+            let label = "Document text";
+            response.widget_info(|| WidgetInfo::labeled(egui::Role::Document, true, label));
+            let a11y_ui = ui.new_child(UiBuilder::new().id_salt("qalam-doc-a11y").accessibility_parent(response.id));
+            for (i, r, text, rtl) in a11y {
+                let pid = id.with(("paragraph", i));
+                let pr = a11y_ui.interact(r, pid, Sense::empty());
+                ctx.accesskit_node_builder(pr.id, |node| {
+                    node.set_role(egui::Role::Paragraph);
+                    node.set_label(text);
+                    node.set_text_direction(if rtl {
+                        egui::accesskit::TextDirection::RightToLeft
+                    } else {
+                        egui::accesskit::TextDirection::LeftToRight
+                    });
+                    node.set_bounds(egui::accesskit::Rect {
+                        x0: r.min.x.into(),
+                        y0: r.min.y.into(),
+                        x1: r.max.x.into(),
+                        y1: r.max.y.into(),
+                    });
+                });
+            }
+            if let Some(sel) = state.selection() {
+                ctx.accesskit_node_builder(response.id, |node| {
+                    node.set_description(format!("selection {}..{}", sel.start, sel.end));
+                });
+            }
+            response
+        });
+        state.last_offset = out.state.clamped_offset().y;
+        let response = out.inner;
+        if let Some(h) = hovered_span
+            && !state.dragging
+            && let Some(s) = self.spans.iter().find(|s| s.id == h)
+        {
+            let text: String = self.text.chars().skip(s.start).take(s.end.saturating_sub(s.start)).collect();
+            let label = s.label.clone();
+            response.clone().on_hover_ui_at_pointer(|ui| {
+                BidiLabel::new(&label).show(ui, engine);
+                BidiLabel::new(&text).max_width(360.0).show(ui, engine);
+            });
+        }
+        let selection_changed = state.selection() != selection_before;
+        DocumentViewOutput {
+            response,
+            selection_changed,
+            clicked_spans,
+            hovered_span,
+            alt_held_during_selection: state.alt_during_selection && state.selection().is_some(),
+        }
+    }
+}
+
+/// A short bidi-correct text (a line, or wrapped within `max_width`) drawn by the same engine:
+/// for annotation lists, tooltips and search results.
+#[must_use = "call .show(ui, engine)"]
+pub struct BidiLabel<'a> {
+    text: &'a str,
+    max_width: Option<f32>,
+    font_size: Option<f32>,
+    color: Option<Color32>,
+}
+
+impl<'a> BidiLabel<'a> {
+    /// A label showing `text` (line breaks become spaces).
+    pub fn new(text: &'a str) -> Self {
+        Self { text, max_width: None, font_size: None, color: None }
+    }
+
+    /// Wrap at this width in points (default: the available width).
+    pub fn max_width(mut self, w: f32) -> Self {
+        self.max_width = Some(w);
+        self
+    }
+
+    /// Font size in points (default: egui's body text size × 1.15, since Naskh runs small).
+    pub fn font_size(mut self, points: f32) -> Self {
+        self.font_size = Some(points);
+        self
+    }
+
+    /// Text colour (default: the visuals' text colour).
+    pub fn color(mut self, c: Color32) -> Self {
+        self.color = Some(c);
+        self
+    }
+
+    /// Allocates its size and paints. The response carries the text for accessibility.
+    pub fn show(self, ui: &mut Ui, engine: &mut TextEngine) -> Response {
+        let ctx = ui.ctx().clone();
+        engine.begin_frame(&ctx);
+        let ppp = ctx.pixels_per_point();
+        let size = self.font_size.unwrap_or_else(|| ui.style().text_styles.get(&egui::TextStyle::Body).map_or(14.0, |f| f.size) * 1.15);
+        let width = self.max_width.unwrap_or_else(|| ui.available_width()).min(ui.available_width().max(20.0)).max(20.0);
+        let one_line: std::borrow::Cow<'_, str> = if self.text.contains(super::paragraphs::is_paragraph_break) {
+            self.text.replace(super::paragraphs::is_paragraph_break, " ").into()
+        } else {
+            self.text.into()
+        };
+        let mut metrics = LayoutMetrics::new(size * ppp, (width * ppp).floor());
+        metrics.line_height_px = (size * ppp * 1.5).round();
+        let (text_w, text_h, rtl) = {
+            let l = engine.label_layout(&one_line, metrics);
+            (super::engine::label_width(l), l.height(), l.direction().is_rtl())
+        };
+        let desired = vec2((text_w / ppp).ceil().min(width), text_h / ppp);
+        let (rect, response) = ui.allocate_exact_size(desired, Sense::hover());
+        if ui.is_rect_visible(rect) {
+            // Laid out at full width: shift so the text's own extent sits in the rect.
+            let left_px = if rtl { metrics.width_px - text_w } else { 0.0 };
+            let origin = [(rect.min.x * ppp).round() - left_px, (rect.min.y * ppp).round()];
+            let color = self.color.unwrap_or_else(|| ui.visuals().text_color());
+            let (mesh, _, _) = engine.label_mesh(&ctx, &one_line, metrics, origin, color, ppp);
+            ui.painter().add(Shape::mesh(mesh));
+        }
+        let text = one_line.into_owned();
+        response.widget_info(|| WidgetInfo::labeled(egui::Role::Label, true, &text));
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lanes_separate_overlaps_and_reuse_free_lanes() {
+        let s = |start, end| SpanHighlight { id: 0, start, end, color: Color32::RED, label: String::new() };
+        let spans = [s(0, 10), s(2, 5), s(6, 8), s(12, 20), s(3, 4)];
+        let lanes = assign_lanes(&spans);
+        assert_eq!(lanes[0], 0);
+        assert_eq!(lanes[1], 1);
+        assert_eq!(lanes[2], 1);
+        assert_eq!(lanes[3], 0);
+        assert_eq!(lanes[4], 2);
+    }
+
+    #[test]
+    fn selection_is_ordered_and_empty_is_none() {
+        let mut st = DocumentViewState::default();
+        assert_eq!(st.selection(), None);
+        st.set_selection(Some(3..9));
+        assert_eq!(st.selection(), Some(3..9));
+        st.anchor = Some(Caret::new(9, Affinity::Downstream));
+        st.caret = Some(Caret::new(3, Affinity::Downstream));
+        assert_eq!(st.selection(), Some(3..9));
+        st.set_selection(None);
+        assert_eq!(st.selection(), None);
+    }
+}

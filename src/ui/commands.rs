@@ -1,0 +1,158 @@
+//! Every user-facing command in one table: menus, keyboard shortcuts and the help sheet all
+//! read it, so a shortcut is defined once.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+/// A command the user can give from a menu or a shortcut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UiCommand {
+    /// Open a project or text file with the file dialog.
+    Open,
+    /// Open a file by typing its path (works without a desktop file dialog).
+    OpenPath,
+    /// Save to the current file.
+    Save,
+    /// Save to a new file.
+    SaveAs,
+    /// Quit the application.
+    Quit,
+    /// Undo the last change.
+    Undo,
+    /// Redo the last undone change.
+    Redo,
+    /// Show the next document.
+    NextDocument,
+    /// Show the previous document.
+    PreviousDocument,
+    /// Larger document text.
+    ZoomIn,
+    /// Smaller document text.
+    ZoomOut,
+    /// Default document text size.
+    ZoomReset,
+    /// Switch between light and dark theme.
+    ToggleTheme,
+    /// Show the keyboard shortcut sheet.
+    ShowShortcuts,
+}
+
+/// The command table row: command, menu title and shortcuts (the first is shown in menus).
+pub struct CommandInfo {
+    /// The command.
+    pub command: UiCommand,
+    /// Title in menus and the help sheet.
+    pub title: &'static str,
+    /// Shortcuts that trigger it; the first is displayed.
+    pub shortcuts: &'static [KeyboardShortcut],
+}
+
+const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+const CMD_SHIFT: Modifiers = Modifiers { alt: false, ctrl: false, shift: true, mac_cmd: false, command: true };
+
+/// All commands, in menu order.
+pub const COMMANDS: &[CommandInfo] = &[
+    CommandInfo { command: UiCommand::Open, title: "Open…", shortcuts: &[sc(Modifiers::COMMAND, Key::O)] },
+    CommandInfo { command: UiCommand::OpenPath, title: "Open path…", shortcuts: &[sc(Modifiers::COMMAND, Key::L)] },
+    CommandInfo { command: UiCommand::Save, title: "Save", shortcuts: &[sc(Modifiers::COMMAND, Key::S)] },
+    CommandInfo { command: UiCommand::SaveAs, title: "Save as…", shortcuts: &[sc(CMD_SHIFT, Key::S)] },
+    CommandInfo { command: UiCommand::Quit, title: "Quit", shortcuts: &[sc(Modifiers::COMMAND, Key::Q)] },
+    // Ctrl+Shift+Z must be matched before Ctrl+Z, which would otherwise also accept it.
+    CommandInfo { command: UiCommand::Redo, title: "Redo", shortcuts: &[sc(CMD_SHIFT, Key::Z), sc(Modifiers::COMMAND, Key::Y)] },
+    CommandInfo { command: UiCommand::Undo, title: "Undo", shortcuts: &[sc(Modifiers::COMMAND, Key::Z)] },
+    CommandInfo { command: UiCommand::NextDocument, title: "Next document", shortcuts: &[sc(Modifiers::COMMAND, Key::PageDown)] },
+    CommandInfo { command: UiCommand::PreviousDocument, title: "Previous document", shortcuts: &[sc(Modifiers::COMMAND, Key::PageUp)] },
+    CommandInfo { command: UiCommand::ZoomIn, title: "Zoom in", shortcuts: &[sc(Modifiers::COMMAND, Key::Plus), sc(Modifiers::COMMAND, Key::Equals)] },
+    CommandInfo { command: UiCommand::ZoomOut, title: "Zoom out", shortcuts: &[sc(Modifiers::COMMAND, Key::Minus)] },
+    CommandInfo { command: UiCommand::ZoomReset, title: "Reset zoom", shortcuts: &[sc(Modifiers::COMMAND, Key::Num0)] },
+    CommandInfo { command: UiCommand::ToggleTheme, title: "Light/dark theme", shortcuts: &[] },
+    CommandInfo { command: UiCommand::ShowShortcuts, title: "Keyboard shortcuts", shortcuts: &[sc(Modifiers::NONE, Key::F1)] },
+];
+
+impl UiCommand {
+    /// This command's row of the table.
+    pub fn info(self) -> &'static CommandInfo {
+        // Every variant has a row (checked by a test); the fallback is never reached.
+        COMMANDS.iter().find(|c| c.command == self).unwrap_or(&COMMANDS[0])
+    }
+
+    /// Menu title.
+    pub fn title(self) -> &'static str {
+        self.info().title
+    }
+
+    /// The displayed shortcut, if any.
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        self.info().shortcuts.first().copied()
+    }
+
+    /// Consumes every pressed shortcut of the table from this frame's input, in table order.
+    pub fn from_shortcuts(ctx: &egui::Context) -> Vec<UiCommand> {
+        let mut out = Vec::new();
+        ctx.input_mut(|i| {
+            for c in COMMANDS {
+                if c.shortcuts.iter().any(|s| i.consume_shortcut(s)) {
+                    out.push(c.command);
+                }
+            }
+        });
+        out
+    }
+}
+
+/// A menu button for `cmd` showing its shortcut; true when clicked.
+pub fn menu_item(ui: &mut egui::Ui, cmd: UiCommand, enabled: bool) -> bool {
+    let mut button = egui::Button::new(cmd.title());
+    if let Some(s) = cmd.shortcut() {
+        button = button.shortcut_text(ui.ctx().format_shortcut(&s));
+    }
+    ui.add_enabled(enabled, button).clicked()
+}
+
+/// The shortcut sheet: every command with its shortcuts, from the same table.
+pub fn shortcut_sheet(ui: &mut egui::Ui) {
+    egui::Grid::new("shortcut_sheet").striped(true).show(ui, |ui| {
+        for c in COMMANDS {
+            ui.label(c.title);
+            let keys: Vec<String> = c.shortcuts.iter().map(|s| ui.ctx().format_shortcut(s)).collect();
+            ui.label(if keys.is_empty() { "—".to_owned() } else { keys.join("  or  ") });
+            ui.end_row();
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_has_a_row_and_no_shortcut_is_used_twice() {
+        let all = [
+            UiCommand::Open,
+            UiCommand::OpenPath,
+            UiCommand::Save,
+            UiCommand::SaveAs,
+            UiCommand::Quit,
+            UiCommand::Undo,
+            UiCommand::Redo,
+            UiCommand::NextDocument,
+            UiCommand::PreviousDocument,
+            UiCommand::ZoomIn,
+            UiCommand::ZoomOut,
+            UiCommand::ZoomReset,
+            UiCommand::ToggleTheme,
+            UiCommand::ShowShortcuts,
+        ];
+        for c in all {
+            assert_eq!(c.info().command, c);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in COMMANDS {
+            for s in c.shortcuts {
+                assert!(seen.insert((s.modifiers.command, s.modifiers.shift, s.modifiers.alt, s.logical_key)), "{} reuses a shortcut", c.title);
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Thin egui views that read the model and emit commands.
+
+pub mod commands;
