@@ -40,10 +40,20 @@ fn status_kib(field: &str) -> u64 {
 }
 
 fn input(size: egui::Vec2, events: Vec<Event>) -> RawInput {
-    RawInput { screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), size)), events, ..RawInput::default() }
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(pos2(0.0, 0.0), size)),
+        events,
+        ..RawInput::default()
+    }
 }
 
-fn frame(ctx: &egui::Context, engine: &mut TextEngine, state: &mut DocumentViewState, text: &str, events: Vec<Event>) {
+fn frame(
+    ctx: &egui::Context,
+    engine: &mut TextEngine,
+    state: &mut DocumentViewState,
+    text: &str,
+    events: Vec<Event>,
+) {
     let _ = ctx.run_ui(input(vec2(1000.0, 800.0), events), |ui| {
         let _ = DocumentView::new(text).show(ui, engine, state);
     });
@@ -64,11 +74,21 @@ fn seed_layout(c: &mut Criterion) {
     let mut defs = FontDefinitions::default();
     defs.font_data.insert(
         "naskh".into(),
-        Arc::new(egui::FontData::from_static(qalam::text::fonts::NOTO_NASKH_ARABIC)),
+        Arc::new(egui::FontData::from_static(
+            qalam::text::fonts::NOTO_NASKH_ARABIC,
+        )),
     );
-    defs.families.entry(egui::FontFamily::Proportional).or_default().insert(0, "naskh".into());
+    defs.families
+        .entry(egui::FontFamily::Proportional)
+        .or_default()
+        .insert(0, "naskh".into());
     let mut fonts = Fonts::new(TextOptions::default(), defs);
-    let job = Arc::new(LayoutJob::simple(SEED.to_owned(), FontId::proportional(20.0), Color32::WHITE, 700.0));
+    let job = Arc::new(LayoutJob::simple(
+        SEED.to_owned(),
+        FontId::proportional(20.0),
+        Color32::WHITE,
+        700.0,
+    ));
     g.bench_function("egui_galley_uncached", |b| {
         b.iter(|| black_box(fonts.layout_uncached(1.0, job.clone()).rows.len()));
     });
@@ -104,7 +124,13 @@ fn big_document_benches(c: &mut Criterion) {
     frame(&ctx, &mut engine, &mut st, &text, Vec::new());
     st.scroll_to(400_000..400_001);
     for _ in 0..3 {
-        frame(&ctx, &mut engine, &mut st, &text, vec![Event::PointerMoved(pos2(500.0, 400.0))]);
+        frame(
+            &ctx,
+            &mut engine,
+            &mut st,
+            &text,
+            vec![Event::PointerMoved(pos2(500.0, 400.0))],
+        );
     }
     let mut g = c.benchmark_group("doc_1mb_steady");
     g.bench_function("scroll_frame_40pt", |b| {
@@ -124,7 +150,13 @@ fn big_document_benches(c: &mut Criterion) {
                 source: egui::MouseWheelSource::Wheel,
                 modifiers: Modifiers::NONE,
             };
-            frame(&ctx, &mut engine, &mut st, &text, vec![Event::PointerMoved(pos2(500.0, 400.0)), wheel]);
+            frame(
+                &ctx,
+                &mut engine,
+                &mut st,
+                &text,
+                vec![Event::PointerMoved(pos2(500.0, 400.0)), wheel],
+            );
         });
     });
     g.finish();
@@ -158,11 +190,17 @@ fn memory_report(_c: &mut Criterion) {
         unit: MouseWheelUnit::Point,
         delta: vec2(0.0, d),
         phase: egui::TouchPhase::Move,
-                source: egui::MouseWheelSource::Wheel,
+        source: egui::MouseWheelSource::Wheel,
         modifiers: Modifiers::NONE,
     };
     for _ in 0..4000 {
-        frame(&ctx, &mut engine, &mut st, &text, vec![Event::PointerMoved(pos2(500.0, 400.0)), wheel(-700.0)]);
+        frame(
+            &ctx,
+            &mut engine,
+            &mut st,
+            &text,
+            vec![Event::PointerMoved(pos2(500.0, 400.0)), wheel(-700.0)],
+        );
     }
     let after = rss_kib();
     let peak = status_kib("VmHWM:");

@@ -23,7 +23,12 @@ fn harness<'a>(text: &'static str, size: egui::Vec2, fixture: Fixture) -> Harnes
     harness_sized(text, size, 20.0, fixture)
 }
 
-fn harness_sized<'a>(text: &'static str, size: egui::Vec2, font: f32, fixture: Fixture) -> Harness<'a, Fixture> {
+fn harness_sized<'a>(
+    text: &'static str,
+    size: egui::Vec2,
+    font: f32,
+    fixture: Fixture,
+) -> Harness<'a, Fixture> {
     Harness::builder().with_size(size).wgpu().build_ui_state(
         move |ui, f: &mut Fixture| {
             let _ = DocumentView::new(text)
@@ -61,7 +66,11 @@ fn snapshot_seed_dark_at_1_5_ppp() {
         .wgpu()
         .build_ui_state(
             |ui, f: &mut Fixture| {
-                let _ = DocumentView::new(seed_head()).font_size(18.0).show(ui, &mut f.engine, &mut f.view);
+                let _ = DocumentView::new(seed_head()).font_size(18.0).show(
+                    ui,
+                    &mut f.engine,
+                    &mut f.view,
+                );
             },
             Fixture::default(),
         );
@@ -79,7 +88,10 @@ fn snapshot_mixed_direction() {
 fn find(s: &str) -> usize {
     let chars: Vec<char> = DIGITS.chars().collect();
     let cs: Vec<char> = s.chars().collect();
-    chars.windows(cs.len()).position(|w| w == cs.as_slice()).unwrap_or(0)
+    chars
+        .windows(cs.len())
+        .position(|w| w == cs.as_slice())
+        .unwrap_or(0)
 }
 
 /// Spans: one across "2018" and the word after it (outlined as selected), one nested
@@ -90,9 +102,27 @@ fn snapshot_spans_across_digit_run() {
     let next = find("أحداثا");
     let fixture = Fixture {
         spans: vec![
-            SpanHighlight { id: 1, start: y, end: next + 6, color: Color32::from_rgb(0x2e, 0x86, 0xde), label: "date".into() },
-            SpanHighlight { id: 2, start: y + 2, end: y + 4, color: Color32::from_rgb(0xe6, 0x7e, 0x22), label: "year".into() },
-            SpanHighlight { id: 3, start: 0, end: 4, color: Color32::from_rgb(0x27, 0xae, 0x60), label: "verb".into() },
+            SpanHighlight {
+                id: 1,
+                start: y,
+                end: next + 6,
+                color: Color32::from_rgb(0x2e, 0x86, 0xde),
+                label: "date".into(),
+            },
+            SpanHighlight {
+                id: 2,
+                start: y + 2,
+                end: y + 4,
+                color: Color32::from_rgb(0xe6, 0x7e, 0x22),
+                label: "year".into(),
+            },
+            SpanHighlight {
+                id: 3,
+                start: 0,
+                end: 4,
+                color: Color32::from_rgb(0x27, 0xae, 0x60),
+                label: "verb".into(),
+            },
         ],
         selected: Some(1),
         ..Fixture::default()
@@ -116,20 +146,30 @@ fn snapshot_selection_across_digit_run() {
 
 #[test]
 fn snapshot_bidi_label() {
-    let mut h = Harness::builder().with_size(vec2(320.0, 140.0)).wgpu().build_ui_state(
-        |ui, engine: &mut TextEngine| {
-            BidiLabel::new("مصطفى الكاظمي (2020)").show(ui, engine);
-            BidiLabel::new("Speaker: «وزير الداخلية»").show(ui, engine);
-            BidiLabel::new("أفادت مصادر أمنية، في العاصمة العراقية بغداد، بأن رئيس الحكومة").max_width(300.0).show(ui, engine);
-        },
-        TextEngine::new(),
-    );
+    let mut h = Harness::builder()
+        .with_size(vec2(320.0, 140.0))
+        .wgpu()
+        .build_ui_state(
+            |ui, engine: &mut TextEngine| {
+                BidiLabel::new("مصطفى الكاظمي (2020)").show(ui, engine);
+                BidiLabel::new("Speaker: «وزير الداخلية»").show(ui, engine);
+                BidiLabel::new("أفادت مصادر أمنية، في العاصمة العراقية بغداد، بأن رئيس الحكومة")
+                    .max_width(300.0)
+                    .show(ui, engine);
+            },
+            TextEngine::new(),
+        );
     h.run();
     h.snapshot("text_bidi_label");
 }
 
 fn press(h: &Harness<'_, Fixture>, p: Pos2, pressed: bool) {
-    h.event(Event::PointerButton { pos: p, button: PointerButton::Primary, pressed, modifiers: Modifiers::NONE });
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    });
 }
 
 fn centre(f: &mut Fixture, text: &str, i: usize) -> Pos2 {
@@ -143,12 +183,14 @@ fn centre(f: &mut Fixture, text: &str, i: usize) -> Pos2 {
 #[test]
 fn drag_selects_code_point_range() {
     let text = DIGITS;
-    let mut h = Harness::builder().with_size(vec2(520.0, 160.0)).build_ui_state(
-        move |ui, f: &mut Fixture| {
-            let _ = DocumentView::new(text).show(ui, &mut f.engine, &mut f.view);
-        },
-        Fixture::default(),
-    );
+    let mut h = Harness::builder()
+        .with_size(vec2(520.0, 160.0))
+        .build_ui_state(
+            move |ui, f: &mut Fixture| {
+                let _ = DocumentView::new(text).show(ui, &mut f.engine, &mut f.view);
+            },
+            Fixture::default(),
+        );
     h.run();
     // From the "ب" of بغداد (offset 5) to the "ح" of أحداثا (offset 21), passing over 2018.
     let a = centre(h.state_mut(), text, 5);
@@ -181,6 +223,9 @@ fn drag_selects_code_point_range() {
     // "1" is LTR: its centre is in its trailing half, so the anchor is after it.
     let sel = h.state().view.selection();
     assert_eq!(sel, Some(18..22), "{sel:?}");
-    let pieces = h.state_mut().view.range_rects(&mut TextEngine::new(), text, 18..22);
+    let pieces = h
+        .state_mut()
+        .view
+        .range_rects(&mut TextEngine::new(), text, 18..22);
     assert!(pieces.len() >= 2, "{pieces:?}");
 }

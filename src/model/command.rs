@@ -142,6 +142,16 @@ pub enum EditError {
         /// Target span label.
         to: String,
     },
+    /// The same relation already exists.
+    #[error("span {from} is already linked to span {to} by \"{kind}\"")]
+    DuplicateRelation {
+        /// Relation type.
+        kind: String,
+        /// Source span id.
+        from: SpanId,
+        /// Target span id.
+        to: SpanId,
+    },
     /// The span is still used by relations.
     #[error("span {0} is still used by a relation")]
     SpanInUse(SpanId),

@@ -1,12 +1,17 @@
 //! The annotation model: projects, documents, spans, relations, the label schema and the edit
 //! path. No egui and no file io here, so every layer above can test against it directly.
 
+pub mod actions;
 pub mod command;
 pub mod document;
 pub mod schema;
+pub mod search;
+pub mod snap;
 pub mod text_index;
 
 pub use command::{Edit, EditError, History, Transaction, apply};
 pub use document::{DocStatus, Document, Project, Relation, RelationId, Span, SpanId, text_sha256};
 pub use schema::{AttributeDef, RelationType, Schema, SpanLabel};
+pub use search::SearchIndex;
+pub use snap::snap_selection;
 pub use text_index::CharIndex;

@@ -1,6 +1,6 @@
 //! The RON project format: versions, migration, validation and atomic file io.
 //!
-//! - [`format`]: the text of a file (format version [`FORMAT_VERSION`]), written
+//! - [`format`](mod@format): the text of a file (format version [`FORMAT_VERSION`]), written
 //!   deterministically, read from any known version;
 //! - [`migrate`]: the chain that upgrades older versions step by step;
 //! - [`validate`](mod@validate): checks against schema and texts, with re-anchoring fixes;

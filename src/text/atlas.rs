@@ -102,7 +102,10 @@ impl<K: Hash + Eq + Clone> GlyphAtlas<K> {
             entries: HashMap::new(),
             dirty: None,
             resized: true,
-            stats: AtlasStats { side, ..AtlasStats::default() },
+            stats: AtlasStats {
+                side,
+                ..AtlasStats::default()
+            },
         }
     }
 
@@ -113,7 +116,11 @@ impl<K: Hash + Eq + Clone> GlyphAtlas<K> {
 
     /// Diagnostics.
     pub fn stats(&self) -> AtlasStats {
-        AtlasStats { entries: self.entries.len(), side: self.side, ..self.stats }
+        AtlasStats {
+            entries: self.entries.len(),
+            side: self.side,
+            ..self.stats
+        }
     }
 
     /// Cached entry for `key`: `Some(None)` is a glyph with no pixels (a space).
@@ -133,7 +140,10 @@ impl<K: Hash + Eq + Clone> GlyphAtlas<K> {
             self.dirty = None;
             return Some(Upload::Whole);
         }
-        self.dirty.take().map(|[x0, y0, x1, y1]| Upload::Region { pos: [x0, y0], size: [x1 - x0, y1 - y0] })
+        self.dirty.take().map(|[x0, y0, x1, y1]| Upload::Region {
+            pos: [x0, y0],
+            size: [x1 - x0, y1 - y0],
+        })
     }
 
     /// Copies a region of the CPU texture (for partial uploads).
@@ -151,13 +161,19 @@ impl<K: Hash + Eq + Clone> GlyphAtlas<K> {
         self.entries.clear();
         self.shelves.clear();
         self.next_y = 0;
-        self.pixels.iter_mut().for_each(|p| *p = Color32::TRANSPARENT);
+        self.pixels
+            .iter_mut()
+            .for_each(|p| *p = Color32::TRANSPARENT);
         self.resized = true;
         self.stats.evictions += 1;
     }
 
     /// Inserts a glyph (or records that it has no pixels) unless present.
-    pub fn insert(&mut self, key: K, bitmap: Option<&GlyphBitmap>) -> Result<Option<AtlasEntry>, AtlasError> {
+    pub fn insert(
+        &mut self,
+        key: K,
+        bitmap: Option<&GlyphBitmap>,
+    ) -> Result<Option<AtlasEntry>, AtlasError> {
         if let Some(e) = self.entries.get(&key) {
             return Ok(*e);
         }
@@ -189,7 +205,13 @@ impl<K: Hash + Eq + Clone> GlyphAtlas<K> {
             Some([a, b, c, d]) => [a.min(x0), b.min(y0), c.max(x1), d.max(y1)],
             None => [x0, y0, x1, y1],
         });
-        let entry = AtlasEntry { pos, size: [bm.width, bm.height], left: bm.left, top: bm.top, color: bm.color };
+        let entry = AtlasEntry {
+            pos,
+            size: [bm.width, bm.height],
+            left: bm.left,
+            top: bm.top,
+            color: bm.color,
+        };
         self.entries.insert(key, Some(entry));
         Ok(Some(entry))
     }
@@ -211,7 +233,11 @@ impl<K: Hash + Eq + Clone> GlyphAtlas<K> {
             return Some(p);
         }
         if self.next_y + h <= side && w <= side {
-            let shelf = Shelf { y: self.next_y, height: h, x: w };
+            let shelf = Shelf {
+                y: self.next_y,
+                height: h,
+                x: w,
+            };
             self.next_y += h;
             self.shelves.push(shelf);
             return Some([0, shelf.y]);
@@ -267,7 +293,9 @@ mod tests {
     fn grows_and_keeps_existing_pixels() {
         let mut atlas: GlyphAtlas<u32> = GlyphAtlas::new(32, 128);
         let first = atlas.insert(0, Some(&bitmap(10, 10, 200))).ok().flatten();
-        let Some(first) = first else { panic!("first glyph not stored") };
+        let Some(first) = first else {
+            panic!("first glyph not stored")
+        };
         assert_eq!(atlas.take_upload(), Some(Upload::Whole));
         // Fill past 32x32: 20 glyphs of 11x11 texels need more room.
         for k in 1..20 {
@@ -276,7 +304,10 @@ mod tests {
         assert!(atlas.side() > 32);
         assert!(atlas.stats().grows >= 1);
         let [x, y] = first.pos;
-        assert_eq!(atlas.pixels()[y as usize * atlas.side() + x as usize], Color32::from_white_alpha(200));
+        assert_eq!(
+            atlas.pixels()[y as usize * atlas.side() + x as usize],
+            Color32::from_white_alpha(200)
+        );
         assert_eq!(atlas.take_upload(), Some(Upload::Whole));
         // Re-inserting is a cache hit with the same place.
         assert_eq!(atlas.insert(0, Some(&bitmap(10, 10, 1))), Ok(Some(first)));
@@ -305,7 +336,14 @@ mod tests {
         // No entry overlaps another or leaves the texture.
         let mut rects: Vec<[u32; 4]> = (0..stored)
             .filter_map(|k| atlas.get(&k).flatten())
-            .map(|e| [e.pos[0], e.pos[1], e.pos[0] + e.size[0], e.pos[1] + e.size[1]])
+            .map(|e| {
+                [
+                    e.pos[0],
+                    e.pos[1],
+                    e.pos[0] + e.size[0],
+                    e.pos[1] + e.size[1],
+                ]
+            })
             .collect();
         assert_eq!(rects.len(), 16);
         for r in &rects {
@@ -314,7 +352,10 @@ mod tests {
         rects.sort_unstable();
         for (i, a) in rects.iter().enumerate() {
             for b in &rects[i + 1..] {
-                assert!(a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1], "{a:?} overlaps {b:?}");
+                assert!(
+                    a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1],
+                    "{a:?} overlaps {b:?}"
+                );
             }
         }
         atlas.evict_all();

@@ -55,7 +55,13 @@ impl DocLayout {
             .into_iter()
             .map(|span| {
                 let dir = base_direction(&text[span.bytes.clone()]);
-                Para { span, dir, layout: None, measured: None, last_used: 0 }
+                Para {
+                    span,
+                    dir,
+                    layout: None,
+                    measured: None,
+                    last_used: 0,
+                }
             })
             .collect();
         let mut doc = Self {
@@ -132,7 +138,9 @@ impl DocLayout {
 
     /// Text of paragraph `i`.
     pub fn paragraph_text(&self, i: usize) -> &str {
-        self.paras.get(i).map_or("", |p| &self.text[p.span.bytes.clone()])
+        self.paras
+            .get(i)
+            .map_or("", |p| &self.text[p.span.bytes.clone()])
     }
 
     /// Base direction of paragraph `i`.
@@ -160,7 +168,8 @@ impl DocLayout {
 
     fn para_height(&self, i: usize) -> f32 {
         let p = &self.paras[i];
-        p.measured.unwrap_or_else(|| self.estimate_height(p.span.chars.len()))
+        p.measured
+            .unwrap_or_else(|| self.estimate_height(p.span.chars.len()))
     }
 
     fn recompute_tops(&mut self) {
@@ -183,7 +192,10 @@ impl DocLayout {
     /// Top of paragraph `i` (estimated above unlaid paragraphs).
     pub fn paragraph_top(&mut self, i: usize) -> f32 {
         self.recompute_tops();
-        self.tops.get(i.min(self.paras.len())).copied().unwrap_or(0.0)
+        self.tops
+            .get(i.min(self.paras.len()))
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// Total height of the document.
@@ -210,7 +222,9 @@ impl DocLayout {
     pub fn ensure_paragraph(&mut self, fs: &mut FontSystem, i: usize) {
         self.clock += 1;
         let clock = self.clock;
-        let Some(p) = self.paras.get_mut(i) else { return };
+        let Some(p) = self.paras.get_mut(i) else {
+            return;
+        };
         p.last_used = clock;
         if p.layout.is_some() {
             return;
@@ -318,7 +332,9 @@ impl DocLayout {
         self.ensure_paragraph(fs, i);
         let start = self.paras[i].span.chars.start;
         let len = self.paras[i].span.chars.len();
-        let Some(layout) = self.paras[i].layout.as_deref() else { return caret };
+        let Some(layout) = self.paras[i].layout.as_deref() else {
+            return caret;
+        };
         let snapped = layout.snap(local);
         let in_break = caret.offset > start + len;
         // Affinity falls back where the wanted neighbour does not exist.
@@ -355,11 +371,17 @@ impl DocLayout {
         let in_break = caret.offset > self.paras[i].span.chars.end;
         self.ensure_paragraph(fs, i);
         let top = self.paragraph_top(i);
-        let affinity = if in_break { Affinity::Upstream } else { caret.affinity };
+        let affinity = if in_break {
+            Affinity::Upstream
+        } else {
+            caret.affinity
+        };
         self.paras[i]
             .layout
             .as_deref()
-            .map_or_else(PxRect::default, |l| l.caret_rect(Caret::new(local, affinity)))
+            .map_or_else(PxRect::default, |l| {
+                l.caret_rect(Caret::new(local, affinity))
+            })
             .translated_y(top)
     }
 
@@ -380,7 +402,12 @@ impl DocLayout {
 
     /// Highlight rectangles of `range` restricted to paragraphs `paras` that already have a
     /// layout (for painting only what is visible).
-    pub fn highlight_rects_in(&mut self, range: Range<usize>, paras: Range<usize>, out: &mut Vec<PxRect>) {
+    pub fn highlight_rects_in(
+        &mut self,
+        range: Range<usize>,
+        paras: Range<usize>,
+        out: &mut Vec<PxRect>,
+    ) {
         if range.start >= range.end {
             return;
         }
@@ -392,8 +419,11 @@ impl DocLayout {
             if span.end < range.start || span.start >= range.end {
                 continue;
             }
-            let Some(l) = p.layout.as_deref() else { continue };
-            let local = range.start.saturating_sub(span.start)..range.end.saturating_sub(span.start).min(span.len());
+            let Some(l) = p.layout.as_deref() else {
+                continue;
+            };
+            let local = range.start.saturating_sub(span.start)
+                ..range.end.saturating_sub(span.start).min(span.len());
             let before = out.len();
             l.highlight(local, out);
             let top = self.tops[i];
@@ -421,12 +451,19 @@ impl DocLayout {
         let (i, row, local) = self.caret_row(fs, caret);
         let start = self.paras[i].span.chars.start;
         let dir = self.paras[i].dir;
-        if let Some(c) = self.paras[i].layout.as_deref().and_then(|l| l.move_visual(local, right)) {
+        if let Some(c) = self.paras[i]
+            .layout
+            .as_deref()
+            .and_then(|l| l.move_visual(local, right))
+        {
             return Caret::new(start + c.offset, c.affinity);
         }
         let forward_rows = right != dir.is_rtl();
         let target = if forward_rows {
-            let rows = self.paras[i].layout.as_deref().map_or(1, |l| l.rows().len());
+            let rows = self.paras[i]
+                .layout
+                .as_deref()
+                .map_or(1, |l| l.rows().len());
             if row + 1 < rows {
                 Some((i, row + 1))
             } else if i + 1 < self.paras.len() {
@@ -438,12 +475,17 @@ impl DocLayout {
             Some((i, row - 1))
         } else if i > 0 {
             self.ensure_paragraph(fs, i - 1);
-            let rows = self.paras[i - 1].layout.as_deref().map_or(1, |l| l.rows().len());
+            let rows = self.paras[i - 1]
+                .layout
+                .as_deref()
+                .map_or(1, |l| l.rows().len());
             Some((i - 1, rows - 1))
         } else {
             None
         };
-        let Some((ti, trow)) = target else { return Caret::new(start + local.offset, local.affinity) };
+        let Some((ti, trow)) = target else {
+            return Caret::new(start + local.offset, local.affinity);
+        };
         self.ensure_paragraph(fs, ti);
         let tstart = self.paras[ti].span.chars.start;
         let c = self.paras[ti]
@@ -459,7 +501,11 @@ impl DocLayout {
         let (x, _) = rect.center();
         let lh = self.metrics.line_height_px;
         let gap = self.metrics.paragraph_gap_px;
-        let ty = if down { rect.max_y + gap + lh * 0.5 } else { rect.min_y - gap - lh * 0.5 };
+        let ty = if down {
+            rect.max_y + gap + lh * 0.5
+        } else {
+            rect.min_y - gap - lh * 0.5
+        };
         if ty < 0.0 {
             return Caret::new(0, Affinity::Downstream);
         }
@@ -479,7 +525,10 @@ impl DocLayout {
     pub fn row_start(&mut self, fs: &mut FontSystem, caret: Caret) -> Caret {
         let (i, row, _) = self.caret_row(fs, caret);
         let start = self.paras[i].span.chars.start;
-        let c = self.paras[i].layout.as_deref().map_or(Caret::default(), |l| l.row_start(row));
+        let c = self.paras[i]
+            .layout
+            .as_deref()
+            .map_or(Caret::default(), |l| l.row_start(row));
         Caret::new(start + c.offset, c.affinity)
     }
 
@@ -487,7 +536,10 @@ impl DocLayout {
     pub fn row_end(&mut self, fs: &mut FontSystem, caret: Caret) -> Caret {
         let (i, row, _) = self.caret_row(fs, caret);
         let start = self.paras[i].span.chars.start;
-        let c = self.paras[i].layout.as_deref().map_or(Caret::default(), |l| l.row_end(row));
+        let c = self.paras[i]
+            .layout
+            .as_deref()
+            .map_or(Caret::default(), |l| l.row_end(row));
         Caret::new(start + c.offset, c.affinity)
     }
 
@@ -501,7 +553,9 @@ impl DocLayout {
         let byte = table.byte_of(local);
         let is_word = |w: &str| w.chars().any(char::is_alphanumeric);
         let segments: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
-        let hit = segments.iter().position(|&(b, w)| b <= byte && byte < b + w.len());
+        let hit = segments
+            .iter()
+            .position(|&(b, w)| b <= byte && byte < b + w.len());
         let found = match hit {
             Some(k) if is_word(segments[k].1) => Some(k),
             // Just after a word (on the space or at the end): take the word before.
@@ -528,7 +582,10 @@ mod tests {
         let mut doc = DocLayout::new(&text, LayoutMetrics::new(20.0, 300.0));
         let estimated = doc.total_height();
         doc.ensure_paragraph(&mut fs, 0);
-        let measured = doc.paragraph_layout(0).map(ParagraphLayout::height).unwrap_or(0.0);
+        let measured = doc
+            .paragraph_layout(0)
+            .map(ParagraphLayout::height)
+            .unwrap_or(0.0);
         assert!(measured > 0.0);
         assert!((doc.paragraph_top(1) - measured - doc.metrics().paragraph_gap_px).abs() < 0.01);
         assert!(estimated > 0.0);
@@ -537,7 +594,10 @@ mod tests {
     #[test]
     fn eviction_respects_budget_and_keeps_heights() {
         let mut fs = embedded_font_system();
-        let text = (0..30).map(|i| format!("فقرة رقم {i} ").repeat(10)).collect::<Vec<_>>().join("\n");
+        let text = (0..30)
+            .map(|i| format!("فقرة رقم {i} ").repeat(10))
+            .collect::<Vec<_>>()
+            .join("\n");
         let mut doc = DocLayout::new(&text, LayoutMetrics::new(20.0, 400.0));
         doc.set_glyph_budget(500);
         for i in 0..30 {

@@ -80,7 +80,8 @@ impl TextEngine {
             self.frame = frame;
             if self.labels.len() > 64 {
                 let now = self.frame;
-                self.labels.retain(|_, (_, used)| now.saturating_sub(*used) < LABEL_TTL_FRAMES);
+                self.labels
+                    .retain(|_, (_, used)| now.saturating_sub(*used) < LABEL_TTL_FRAMES);
             }
         }
     }
@@ -90,12 +91,20 @@ impl TextEngine {
     pub fn document_index(&mut self, text: &str, metrics: LayoutMetrics) -> usize {
         let frame = self.frame;
         // Pointer and length first: the common case is the same string every frame.
-        let idx = match self.docs.iter().position(|(d, _)| d.text().len() == text.len() && d.text() == text) {
+        let idx = match self
+            .docs
+            .iter()
+            .position(|(d, _)| d.text().len() == text.len() && d.text() == text)
+        {
             Some(i) => i,
             None => {
                 if self.docs.len() >= MAX_DOCS
-                    && let Some(oldest) =
-                        self.docs.iter().enumerate().min_by_key(|(_, (_, used))| *used).map(|(i, _)| i)
+                    && let Some(oldest) = self
+                        .docs
+                        .iter()
+                        .enumerate()
+                        .min_by_key(|(_, (_, used))| *used)
+                        .map(|(i, _)| i)
                 {
                     self.docs.swap_remove(oldest);
                 }
@@ -109,32 +118,43 @@ impl TextEngine {
         idx
     }
 
-    /// The document at `index` (from [`Self::document_index`]) and the font system.
-    ///
-    /// # Panics
-    /// Never for an index returned by the latest `document_index` call; other indices
-    /// fall back to the most recent document.
+    /// The document at `index` (from [`Self::document_index`]) and the font system. An
+    /// out-of-range index falls back to the last cached document (or an empty one).
     pub fn doc_mut(&mut self, index: usize) -> (&mut DocLayout, &mut FontSystem) {
         let i = index.min(self.docs.len().saturating_sub(1));
         if self.docs.is_empty() {
-            self.docs.push((DocLayout::new("", LayoutMetrics::new(16.0, 100.0)), self.frame));
+            self.docs.push((
+                DocLayout::new("", LayoutMetrics::new(16.0, 100.0)),
+                self.frame,
+            ));
         }
         (&mut self.docs[i].0, &mut self.fonts)
     }
 
     /// The cached layout of `text` with `metrics` applied, and the font system.
-    pub fn document(&mut self, text: &str, metrics: LayoutMetrics) -> (&mut DocLayout, &mut FontSystem) {
+    pub fn document(
+        &mut self,
+        text: &str,
+        metrics: LayoutMetrics,
+    ) -> (&mut DocLayout, &mut FontSystem) {
         let i = self.document_index(text, metrics);
         self.doc_mut(i)
     }
 
     /// A single-paragraph layout for labels, cached by (text, width, font size).
     pub(crate) fn label_layout(&mut self, text: &str, metrics: LayoutMetrics) -> &ParagraphLayout {
-        let key = (text.to_owned(), metrics.width_px.to_bits(), metrics.font_px.to_bits());
+        let key = (
+            text.to_owned(),
+            metrics.width_px.to_bits(),
+            metrics.font_px.to_bits(),
+        );
         let frame = self.frame;
         let fonts = &mut self.fonts;
         let entry = self.labels.entry(key).or_insert_with(|| {
-            (ParagraphLayout::new(fonts, text, base_direction(text), metrics), frame)
+            (
+                ParagraphLayout::new(fonts, text, base_direction(text), metrics),
+                frame,
+            )
         });
         entry.1 = frame;
         &entry.0
@@ -150,11 +170,18 @@ impl TextEngine {
         color: Color32,
         ppp: f32,
     ) -> Mesh {
-        let Some((doc, _)) = self.docs.get(index) else { return Mesh::default() };
+        let Some((doc, _)) = self.docs.get(index) else {
+            return Mesh::default();
+        };
         let glyph_jobs: Vec<GlyphJob<'_>> = jobs
             .iter()
             .filter_map(|&(i, origin_px, clip_y_px)| {
-                doc.paragraph_layout(i).map(|layout| GlyphJob { layout, origin_px, clip_y_px, color })
+                doc.paragraph_layout(i).map(|layout| GlyphJob {
+                    layout,
+                    origin_px,
+                    clip_y_px,
+                    color,
+                })
             })
             .collect();
         self.painter.mesh(ctx, &mut self.fonts, &glyph_jobs, ppp)
@@ -171,12 +198,27 @@ impl TextEngine {
         ppp: f32,
     ) -> (Mesh, f32, f32) {
         let _ = self.label_layout(text, metrics);
-        let key = (text.to_owned(), metrics.width_px.to_bits(), metrics.font_px.to_bits());
-        let Some((layout, _)) = self.labels.get(&key) else { return (Mesh::default(), 0.0, 0.0) };
+        let key = (
+            text.to_owned(),
+            metrics.width_px.to_bits(),
+            metrics.font_px.to_bits(),
+        );
+        let Some((layout, _)) = self.labels.get(&key) else {
+            return (Mesh::default(), 0.0, 0.0);
+        };
         let width = label_width(layout);
         let height = layout.height();
-        let job = GlyphJob { layout, origin_px, clip_y_px: [f32::NEG_INFINITY, f32::INFINITY], color };
-        (self.painter.mesh(ctx, &mut self.fonts, &[job], ppp), width, height)
+        let job = GlyphJob {
+            layout,
+            origin_px,
+            clip_y_px: [f32::NEG_INFINITY, f32::INFINITY],
+            color,
+        };
+        (
+            self.painter.mesh(ctx, &mut self.fonts, &[job], ppp),
+            width,
+            height,
+        )
     }
 }
 
@@ -186,7 +228,9 @@ pub(crate) fn label_width(layout: &ParagraphLayout) -> f32 {
         .rows()
         .iter()
         .flat_map(|r| r.glyphs.iter().map(|g| (g.x, g.x + g.w)))
-        .fold(None, |acc: Option<(f32, f32)>, (a, b)| Some(acc.map_or((a, b), |(x0, x1)| (x0.min(a), x1.max(b)))))
+        .fold(None, |acc: Option<(f32, f32)>, (a, b)| {
+            Some(acc.map_or((a, b), |(x0, x1)| (x0.min(a), x1.max(b))))
+        })
         .map_or(0.0, |(a, b)| b - a)
 }
 
@@ -209,7 +253,12 @@ struct GlyphPainter {
 
 impl GlyphPainter {
     fn new() -> Self {
-        Self { swash: SwashCache::new(), atlas: GlyphAtlas::new(512, 4096), texture: None, dropped: 0 }
+        Self {
+            swash: SwashCache::new(),
+            atlas: GlyphAtlas::new(512, 4096),
+            texture: None,
+            dropped: 0,
+        }
     }
 
     fn rasterize(&mut self, fonts: &mut FontSystem, key: CacheKey) -> Option<GlyphBitmap> {
@@ -217,7 +266,12 @@ impl GlyphPainter {
         let (w, h) = (image.placement.width, image.placement.height);
         let n = (w * h) as usize;
         let pixels: Vec<Color32> = match image.content {
-            SwashContent::Mask => image.data.iter().take(n).map(|&a| Color32::from_white_alpha(a)).collect(),
+            SwashContent::Mask => image
+                .data
+                .iter()
+                .take(n)
+                .map(|&a| Color32::from_white_alpha(a))
+                .collect(),
             SwashContent::Color => image
                 .data
                 .chunks_exact(4)
@@ -228,7 +282,11 @@ impl GlyphPainter {
                 .data
                 .chunks_exact(4)
                 .take(n)
-                .map(|p| Color32::from_white_alpha(((u16::from(p[0]) + u16::from(p[1]) + u16::from(p[2])) / 3) as u8))
+                .map(|p| {
+                    Color32::from_white_alpha(
+                        ((u16::from(p[0]) + u16::from(p[1]) + u16::from(p[2])) / 3) as u8,
+                    )
+                })
                 .collect(),
         };
         if pixels.len() != n {
@@ -274,10 +332,17 @@ impl GlyphPainter {
         let side = self.atlas.side();
         match (self.atlas.take_upload(), &mut self.texture) {
             (Some(Upload::Whole), Some(tex)) => {
-                tex.set(ColorImage::new([side, side], self.atlas.pixels().to_vec()), TextureOptions::LINEAR);
+                tex.set(
+                    ColorImage::new([side, side], self.atlas.pixels().to_vec()),
+                    TextureOptions::LINEAR,
+                );
             }
             (Some(Upload::Region { pos, size }), Some(tex)) => {
-                tex.set_partial(pos, ColorImage::new(size, self.atlas.region(pos, size)), TextureOptions::LINEAR);
+                tex.set_partial(
+                    pos,
+                    ColorImage::new(size, self.atlas.region(pos, size)),
+                    TextureOptions::LINEAR,
+                );
             }
             (_, None) => {
                 self.texture = Some(ctx.load_texture(
@@ -290,7 +355,13 @@ impl GlyphPainter {
         }
     }
 
-    fn mesh(&mut self, ctx: &Context, fonts: &mut FontSystem, jobs: &[GlyphJob<'_>], ppp: f32) -> Mesh {
+    fn mesh(
+        &mut self,
+        ctx: &Context,
+        fonts: &mut FontSystem,
+        jobs: &[GlyphJob<'_>],
+        ppp: f32,
+    ) -> Mesh {
         // Pass 1: physical glyph positions. Pass 2: make sure all are in the atlas (an
         // eviction invalidates earlier placements, so UVs are computed only afterwards).
         let mut placed: Vec<(CacheKey, i32, i32, Color32)> = Vec::new();
@@ -311,20 +382,30 @@ impl GlyphPainter {
         keys.dedup();
         self.ensure(fonts, &keys);
         self.upload(ctx);
-        let Some(tex) = &self.texture else { return Mesh::default() };
+        let Some(tex) = &self.texture else {
+            return Mesh::default();
+        };
         let side = self.atlas.side() as f32;
         let mut mesh = Mesh::with_texture(tex.id());
         for (key, x, y, color) in placed {
-            let Some(Some(e)) = self.atlas.get(&key) else { continue };
+            let Some(Some(e)) = self.atlas.get(&key) else {
+                continue;
+            };
             let px0 = (x + e.left) as f32;
             let py0 = (y - e.top) as f32;
             let rect = Rect::from_min_max(
                 pos2(px0 / ppp, py0 / ppp),
-                pos2((px0 + e.size[0] as f32) / ppp, (py0 + e.size[1] as f32) / ppp),
+                pos2(
+                    (px0 + e.size[0] as f32) / ppp,
+                    (py0 + e.size[1] as f32) / ppp,
+                ),
             );
             let uv = Rect::from_min_max(
                 Pos2::new(e.pos[0] as f32 / side, e.pos[1] as f32 / side),
-                Pos2::new((e.pos[0] + e.size[0]) as f32 / side, (e.pos[1] + e.size[1]) as f32 / side),
+                Pos2::new(
+                    (e.pos[0] + e.size[0]) as f32 / side,
+                    (e.pos[1] + e.size[1]) as f32 / side,
+                ),
             );
             mesh.add_rect_with_uv(rect, uv, if e.color { Color32::WHITE } else { color });
         }
@@ -338,7 +419,10 @@ impl GlyphPainter {
 /// module's views instead.)
 pub fn install_egui_fallback_fonts(ctx: &Context) {
     // `add_font` appends to whatever fonts the app already set, at the lowest priority.
-    for (name, data) in [("noto-naskh-arabic", NOTO_NASKH_ARABIC), ("noto-sans-hebrew", NOTO_SANS_HEBREW)] {
+    for (name, data) in [
+        ("noto-naskh-arabic", NOTO_NASKH_ARABIC),
+        ("noto-sans-hebrew", NOTO_SANS_HEBREW),
+    ] {
         let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
             .into_iter()
             .map(|family| egui::epaint::text::InsertFontFamily {

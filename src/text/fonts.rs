@@ -4,11 +4,13 @@ use cosmic_text::{Attrs, Family, FontSystem};
 use unicode_script::Script;
 
 /// Noto Naskh Arabic Regular (SIL OFL 1.1, see `assets/fonts/OFL.txt`).
-pub static NOTO_NASKH_ARABIC: &[u8] = include_bytes!("../../assets/fonts/NotoNaskhArabic-Regular.ttf");
+pub static NOTO_NASKH_ARABIC: &[u8] =
+    include_bytes!("../../assets/fonts/NotoNaskhArabic-Regular.ttf");
 /// Noto Sans Regular, for Latin, Greek, Cyrillic and punctuation (SIL OFL 1.1).
 pub static NOTO_SANS: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
 /// Noto Sans Hebrew Regular (SIL OFL 1.1).
-pub static NOTO_SANS_HEBREW: &[u8] = include_bytes!("../../assets/fonts/NotoSansHebrew-Regular.ttf");
+pub static NOTO_SANS_HEBREW: &[u8] =
+    include_bytes!("../../assets/fonts/NotoSansHebrew-Regular.ttf");
 
 /// Family name of the primary (Arabic) face.
 pub const ARABIC_FAMILY: &str = "Noto Naskh Arabic";
@@ -68,7 +70,10 @@ mod tests {
             .flat_map(|f| f.families.iter().map(|(n, _)| n.clone()))
             .collect();
         for want in [ARABIC_FAMILY, LATIN_FAMILY, HEBREW_FAMILY] {
-            assert!(families.iter().any(|f| f == want), "{want} missing from {families:?}");
+            assert!(
+                families.iter().any(|f| f == want),
+                "{want} missing from {families:?}"
+            );
         }
     }
 }

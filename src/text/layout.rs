@@ -72,12 +72,20 @@ pub struct PxRect {
 impl PxRect {
     /// Rectangle from its edges.
     pub fn new(min_x: f32, min_y: f32, max_x: f32, max_y: f32) -> Self {
-        Self { min_x, min_y, max_x, max_y }
+        Self {
+            min_x,
+            min_y,
+            max_x,
+            max_y,
+        }
     }
 
     /// Centre point.
     pub fn center(&self) -> (f32, f32) {
-        ((self.min_x + self.max_x) * 0.5, (self.min_y + self.max_y) * 0.5)
+        (
+            (self.min_x + self.max_x) * 0.5,
+            (self.min_y + self.max_y) * 0.5,
+        )
     }
 
     /// Closed containment test.
@@ -92,7 +100,11 @@ impl PxRect {
 
     /// The same rectangle moved down by `dy`.
     pub fn translated_y(self, dy: f32) -> Self {
-        Self { min_y: self.min_y + dy, max_y: self.max_y + dy, ..self }
+        Self {
+            min_y: self.min_y + dy,
+            max_y: self.max_y + dy,
+            ..self
+        }
     }
 }
 
@@ -119,8 +131,16 @@ impl LayoutMetrics {
     /// Metrics for a font size and wrap width with the default line height and gap.
     pub fn new(font_px: f32, width_px: f32) -> Self {
         // Guard against zero or NaN sizes: cosmic-text asserts a non-zero font size.
-        let font_px = if font_px.is_finite() { font_px.max(1.0) } else { 16.0 };
-        let width_px = if width_px.is_finite() { width_px.max(1.0) } else { 1.0 };
+        let font_px = if font_px.is_finite() {
+            font_px.max(1.0)
+        } else {
+            16.0
+        };
+        let width_px = if width_px.is_finite() {
+            width_px.max(1.0)
+        } else {
+            1.0
+        };
         Self {
             font_px,
             width_px,
@@ -215,8 +235,10 @@ fn to_u32(v: usize) -> u32 {
 
 /// Grapheme boundaries of `text` in code points, ending with the code-point length.
 pub fn grapheme_bounds(text: &str, table: &OffsetTable) -> Vec<u32> {
-    let mut bounds: Vec<u32> =
-        text.grapheme_indices(true).map(|(b, _)| to_u32(table.char_of(b))).collect();
+    let mut bounds: Vec<u32> = text
+        .grapheme_indices(true)
+        .map(|(b, _)| to_u32(table.char_of(b)))
+        .collect();
     bounds.push(to_u32(table.len_chars()));
     bounds
 }
@@ -231,14 +253,24 @@ impl ParagraphLayout {
         let mut is_space: Vec<bool> = Vec::new();
         for (b, g) in text.grapheme_indices(true) {
             bounds.push(to_u32(table.char_of(b)));
-            weights.push(if g.chars().all(is_zero_width_char) { 0.0 } else { 1.0 });
+            weights.push(if g.chars().all(is_zero_width_char) {
+                0.0
+            } else {
+                1.0
+            });
             is_space.push(g.chars().all(char::is_whitespace));
         }
         bounds.push(to_u32(table.len_chars()));
         let n_graphemes = bounds.len() - 1;
 
         // Shape and wrap into owned lines (no BufferLine, so no copy of the glyphs).
-        let shape = ShapeLine::new(fs, text, &AttrsList::new(&document_attrs()), Shaping::Advanced, 8);
+        let shape = ShapeLine::new(
+            fs,
+            text,
+            &AttrsList::new(&document_attrs()),
+            Shaping::Advanced,
+            8,
+        );
         let layout_lines = shape.layout(
             metrics.font_px,
             Some(metrics.width_px),
@@ -286,7 +318,9 @@ impl ParagraphLayout {
                 let cs = table.char_of(bs);
                 let ce = table.char_of(be).max(cs + 1);
                 // Graphemes overlapping the cluster; a ligature covers several.
-                let g0 = bounds.partition_point(|&b| b as usize <= cs).saturating_sub(1);
+                let g0 = bounds
+                    .partition_point(|&b| b as usize <= cs)
+                    .saturating_sub(1);
                 let mut g1 = g0;
                 while g1 < n_graphemes && (bounds[g1] as usize) < ce {
                     g1 += 1;
@@ -296,11 +330,19 @@ impl ParagraphLayout {
                 let width = x1 - x0;
                 let mut acc = 0.0;
                 for g in g0..g1 {
-                    let share = if total > 0.0 { weights[g] / total } else { 1.0 / count };
+                    let share = if total > 0.0 {
+                        weights[g] / total
+                    } else {
+                        1.0 / count
+                    };
                     let (a, b) = (acc, acc + share * width);
                     acc = b;
                     // Logical order runs right to left inside an RTL cluster.
-                    let (gx0, gx1) = if rtl { (x1 - b, x1 - a) } else { (x0 + a, x0 + b) };
+                    let (gx0, gx1) = if rtl {
+                        (x1 - b, x1 - a)
+                    } else {
+                        (x0 + a, x0 + b)
+                    };
                     match &mut slots[g] {
                         None => slots[g] = Some((ri, gx0, gx1, rtl)),
                         Some((r, sx0, sx1, _)) if *r == ri => {
@@ -385,7 +427,12 @@ impl ParagraphLayout {
             if let Some((r, x0, x1, rtl)) = *slot
                 && let Some(row) = rows.get_mut(r)
             {
-                row.boxes.push(GBox { g: to_u32(g), x0, x1, rtl });
+                row.boxes.push(GBox {
+                    g: to_u32(g),
+                    x0,
+                    x1,
+                    rtl,
+                });
                 row.start = row.start.min(bounds[g]);
                 row.end = row.end.max(bounds[g + 1]);
             }
@@ -394,11 +441,9 @@ impl ParagraphLayout {
         for (ri, row) in rows.iter_mut().enumerate() {
             // Left to right; zero-width boxes at the same x keep reading order.
             row.boxes.sort_by(|a, b| {
-                a.x0.total_cmp(&b.x0).then(a.x1.total_cmp(&b.x1)).then(if a.rtl {
-                    b.g.cmp(&a.g)
-                } else {
-                    a.g.cmp(&b.g)
-                })
+                a.x0.total_cmp(&b.x0)
+                    .then(a.x1.total_cmp(&b.x1))
+                    .then(if a.rtl { b.g.cmp(&a.g) } else { a.g.cmp(&b.g) })
             });
             for (bi, bx) in row.boxes.iter().enumerate() {
                 place[bx.g as usize] = (to_u32(ri), to_u32(bi));
@@ -422,7 +467,15 @@ impl ParagraphLayout {
             }
         }
 
-        Self { rows, dir, metrics, bounds, place, advance, glyph_count }
+        Self {
+            rows,
+            dir,
+            metrics,
+            bounds,
+            place,
+            advance,
+            glyph_count,
+        }
     }
 
     /// Paragraph direction.
@@ -498,15 +551,31 @@ impl ParagraphLayout {
             Affinity::Downstream => g >= n && g > 0,
         };
         let anchor = if use_up {
-            self.gbox(g - 1)
-                .map(|(r, bx)| (r, bx.trailing_x(), if bx.rtl { 1.0 } else { -1.0 }, bx.width()))
+            self.gbox(g - 1).map(|(r, bx)| {
+                (
+                    r,
+                    bx.trailing_x(),
+                    if bx.rtl { 1.0 } else { -1.0 },
+                    bx.width(),
+                )
+            })
         } else {
-            self.gbox(g)
-                .map(|(r, bx)| (r, bx.leading_x(), if bx.rtl { -1.0 } else { 1.0 }, bx.width()))
+            self.gbox(g).map(|(r, bx)| {
+                (
+                    r,
+                    bx.leading_x(),
+                    if bx.rtl { -1.0 } else { 1.0 },
+                    bx.width(),
+                )
+            })
         };
         anchor.unwrap_or_else(|| {
             let w = self.metrics.caret_width() * 2.0;
-            if self.dir.is_rtl() { (0, self.metrics.width_px, -1.0, w) } else { (0, 0.0, 1.0, w) }
+            if self.dir.is_rtl() {
+                (0, self.metrics.width_px, -1.0, w)
+            } else {
+                (0, 0.0, 1.0, w)
+            }
         })
     }
 
@@ -549,7 +618,11 @@ impl ParagraphLayout {
                 bx.x0 - x
             } else if x >= bx.x1 {
                 // A zero-width box is never "inside"; distance from its edge.
-                (x - bx.x1).max(if bx.width() > 0.0 { 0.0 } else { f32::MIN_POSITIVE })
+                (x - bx.x1).max(if bx.width() > 0.0 {
+                    0.0
+                } else {
+                    f32::MIN_POSITIVE
+                })
             } else {
                 -1.0
             };
@@ -618,9 +691,15 @@ impl ParagraphLayout {
                 let g = bx.g as usize;
                 let (s, e) = (self.bounds[g] as usize, self.bounds[g + 1] as usize);
                 let (left, right) = if bx.rtl {
-                    (Caret::new(e, Affinity::Upstream), Caret::new(s, Affinity::Downstream))
+                    (
+                        Caret::new(e, Affinity::Upstream),
+                        Caret::new(s, Affinity::Downstream),
+                    )
                 } else {
-                    (Caret::new(s, Affinity::Downstream), Caret::new(e, Affinity::Upstream))
+                    (
+                        Caret::new(s, Affinity::Downstream),
+                        Caret::new(e, Affinity::Upstream),
+                    )
                 };
                 stops.push((bx.x0, left, false));
                 stops.push((bx.x1, right, true));
@@ -636,12 +715,23 @@ impl ParagraphLayout {
         let eps = 0.01;
         let stops = self.stops(r);
         let target = if right {
-            stops.iter().filter(|s| s.0 > x + eps).map(|s| s.0).reduce(f32::min)?
+            stops
+                .iter()
+                .filter(|s| s.0 > x + eps)
+                .map(|s| s.0)
+                .reduce(f32::min)?
         } else {
-            stops.iter().filter(|s| s.0 < x - eps).map(|s| s.0).reduce(f32::max)?
+            stops
+                .iter()
+                .filter(|s| s.0 < x - eps)
+                .map(|s| s.0)
+                .reduce(f32::max)?
         };
         // At a shared edge, prefer the stop of the box just crossed.
-        let at: Vec<_> = stops.iter().filter(|s| (s.0 - target).abs() <= eps).collect();
+        let at: Vec<_> = stops
+            .iter()
+            .filter(|s| (s.0 - target).abs() <= eps)
+            .collect();
         at.iter().find(|s| s.2 == right).or(at.first()).map(|s| s.1)
     }
 
@@ -649,22 +739,42 @@ impl ParagraphLayout {
     pub fn row_edge(&self, r: usize, right: bool) -> Caret {
         let stops = self.stops(r);
         let pick = if right {
-            stops.iter().max_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)))
+            stops
+                .iter()
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)))
         } else {
-            stops.iter().min_by(|a, b| a.0.total_cmp(&b.0).then(b.2.cmp(&a.2)))
+            stops
+                .iter()
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(b.2.cmp(&a.2)))
         };
-        pick.map_or(Caret::new(self.rows.get(r).map_or(0, |row| row.start as usize), Affinity::Downstream), |s| s.1)
+        pick.map_or(
+            Caret::new(
+                self.rows.get(r).map_or(0, |row| row.start as usize),
+                Affinity::Downstream,
+            ),
+            |s| s.1,
+        )
     }
 
     /// Logical start (Home) of row `r`.
     pub fn row_start(&self, r: usize) -> Caret {
-        Caret::new(self.rows.get(r).map_or(0, |row| row.start as usize), Affinity::Downstream)
+        Caret::new(
+            self.rows.get(r).map_or(0, |row| row.start as usize),
+            Affinity::Downstream,
+        )
     }
 
     /// Logical end (End) of row `r`.
     pub fn row_end(&self, r: usize) -> Caret {
         let end = self.rows.get(r).map_or(self.len(), |row| row.end as usize);
-        Caret::new(end, if end == 0 { Affinity::Downstream } else { Affinity::Upstream })
+        Caret::new(
+            end,
+            if end == 0 {
+                Affinity::Downstream
+            } else {
+                Affinity::Upstream
+            },
+        )
     }
 
     /// Left-to-right boxes of a row as (code-point range, x0, x1) for tests and debugging.
@@ -674,7 +784,11 @@ impl ParagraphLayout {
                 .iter()
                 .map(|bx| {
                     let g = bx.g as usize;
-                    (self.bounds[g] as usize..self.bounds[g + 1] as usize, bx.x0, bx.x1)
+                    (
+                        self.bounds[g] as usize..self.bounds[g + 1] as usize,
+                        bx.x0,
+                        bx.x1,
+                    )
                 })
                 .collect()
         })

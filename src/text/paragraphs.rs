@@ -80,7 +80,11 @@ pub fn split_paragraphs(text: &str) -> Vec<ParagraphSpan> {
             chars += 1;
         }
     }
-    out.push(ParagraphSpan { bytes: start_byte..text.len(), chars: start_char..chars, break_chars: 0 });
+    out.push(ParagraphSpan {
+        bytes: start_byte..text.len(),
+        chars: start_char..chars,
+        break_chars: 0,
+    });
     out
 }
 
@@ -97,7 +101,10 @@ impl OffsetTable {
     pub fn new(text: &str) -> Self {
         let len_bytes = u32::try_from(text.len()).unwrap_or(u32::MAX);
         if text.is_ascii() {
-            return Self { starts: Vec::new(), len_bytes };
+            return Self {
+                starts: Vec::new(),
+                len_bytes,
+            };
         }
         let mut starts: Vec<u32> = text
             .char_indices()
@@ -109,7 +116,11 @@ impl OffsetTable {
 
     /// Number of code points.
     pub fn len_chars(&self) -> usize {
-        if self.starts.is_empty() { self.len_bytes as usize } else { self.starts.len() - 1 }
+        if self.starts.is_empty() {
+            self.len_bytes as usize
+        } else {
+            self.starts.len() - 1
+        }
     }
 
     /// Byte offset of code point `c`, clamped to the end.
@@ -138,7 +149,10 @@ mod tests {
     use super::*;
 
     fn texts(text: &str) -> Vec<String> {
-        split_paragraphs(text).iter().map(|p| text[p.bytes.clone()].to_owned()).collect()
+        split_paragraphs(text)
+            .iter()
+            .map(|p| text[p.bytes.clone()].to_owned())
+            .collect()
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 use egui::{
-    Color32, CornerRadius, Event, EventFilter, Key, Rect, Response, ScrollArea, Sense, Shape, Stroke, StrokeKind,
-    Ui, UiBuilder, WidgetInfo, pos2, vec2,
+    Color32, CornerRadius, Event, EventFilter, Key, Rect, Response, ScrollArea, Sense, Shape,
+    Stroke, StrokeKind, Ui, UiBuilder, WidgetInfo, pos2, vec2,
 };
 
 use super::engine::TextEngine;
@@ -77,8 +77,15 @@ impl DocumentViewState {
     /// Screen rectangles (points, as of the last frame) of a code-point range of `text`,
     /// one per visual piece; empty before the first frame. Useful to place popups next
     /// to a span, and for tests that click on characters.
-    pub fn range_rects(&self, engine: &mut TextEngine, text: &str, range: Range<usize>) -> Vec<Rect> {
-        let Some(metrics) = self.last_metrics else { return Vec::new() };
+    pub fn range_rects(
+        &self,
+        engine: &mut TextEngine,
+        text: &str,
+        range: Range<usize>,
+    ) -> Vec<Rect> {
+        let Some(metrics) = self.last_metrics else {
+            return Vec::new();
+        };
         let (doc, fonts) = engine.document(text, metrics);
         doc.highlight_rects(fonts, range)
             .into_iter()
@@ -126,8 +133,14 @@ const PAD: f32 = 12.0;
 
 fn to_screen(r: PxRect, origin_px: [f32; 2], ppp: f32) -> Rect {
     Rect::from_min_max(
-        pos2((origin_px[0] + r.min_x) / ppp, (origin_px[1] + r.min_y) / ppp),
-        pos2((origin_px[0] + r.max_x) / ppp, (origin_px[1] + r.max_y) / ppp),
+        pos2(
+            (origin_px[0] + r.min_x) / ppp,
+            (origin_px[1] + r.min_y) / ppp,
+        ),
+        pos2(
+            (origin_px[0] + r.max_x) / ppp,
+            (origin_px[1] + r.max_y) / ppp,
+        ),
     )
 }
 
@@ -139,7 +152,10 @@ fn assign_lanes(spans: &[SpanHighlight]) -> Vec<usize> {
     let mut lanes = vec![0; spans.len()];
     for i in order {
         let s = &spans[i];
-        let lane = lane_end.iter().position(|&e| e <= s.start).unwrap_or(lane_end.len());
+        let lane = lane_end
+            .iter()
+            .position(|&e| e <= s.start)
+            .unwrap_or(lane_end.len());
         if lane == lane_end.len() {
             lane_end.push(s.end);
         } else {
@@ -155,7 +171,9 @@ fn assign_lanes(spans: &[SpanHighlight]) -> Vec<usize> {
 pub fn handle_zoom_keys(ui: &Ui, font_size: &mut f32) -> bool {
     let before = *font_size;
     ui.input_mut(|i| {
-        if i.consume_key(egui::Modifiers::COMMAND, Key::Plus) || i.consume_key(egui::Modifiers::COMMAND, Key::Equals) {
+        if i.consume_key(egui::Modifiers::COMMAND, Key::Plus)
+            || i.consume_key(egui::Modifiers::COMMAND, Key::Equals)
+        {
             *font_size = (*font_size + 2.0).min(48.0);
         }
         if i.consume_key(egui::Modifiers::COMMAND, Key::Minus) {
@@ -171,7 +189,14 @@ pub fn handle_zoom_keys(ui: &Ui, font_size: &mut f32) -> bool {
 impl<'a> DocumentView<'a> {
     /// A view of `text`; all offsets are code points into it.
     pub fn new(text: &'a str) -> Self {
-        Self { text, spans: &[], selected_span: None, extra: &[], font_size: DEFAULT_FONT_SIZE, id_salt: "qalam-document-view" }
+        Self {
+            text,
+            spans: &[],
+            selected_span: None,
+            extra: &[],
+            font_size: DEFAULT_FONT_SIZE,
+            id_salt: "qalam-document-view",
+        }
     }
 
     /// Spans to paint.
@@ -207,7 +232,12 @@ impl<'a> DocumentView<'a> {
     }
 
     /// Lays out what is visible, handles input, paints. Takes the remaining space of `ui`.
-    pub fn show(self, ui: &mut Ui, engine: &mut TextEngine, state: &mut DocumentViewState) -> DocumentViewOutput {
+    pub fn show(
+        self,
+        ui: &mut Ui,
+        engine: &mut TextEngine,
+        state: &mut DocumentViewState,
+    ) -> DocumentViewOutput {
         let ctx = ui.ctx().clone();
         engine.begin_frame(&ctx);
         let ppp = ctx.pixels_per_point();
@@ -226,7 +256,9 @@ impl<'a> DocumentView<'a> {
             if let Some(r) = state.scroll_request.take() {
                 let rect = doc.caret_rect(fonts, Caret::new(r.start, Affinity::Downstream));
                 let y = rect.min_y / ppp + PAD;
-                if y < state.last_offset || y + rect.max_y / ppp - rect.min_y / ppp > state.last_offset + avail.y {
+                if y < state.last_offset
+                    || y + rect.max_y / ppp - rect.min_y / ppp > state.last_offset + avail.y
+                {
                     target = Some((y - avail.y / 3.0).max(0.0));
                 }
             } else if state.reveal_caret
@@ -242,13 +274,16 @@ impl<'a> DocumentView<'a> {
             }
             state.reveal_caret = false;
             let top = target.unwrap_or(state.last_offset);
-            let (_, corrected_px) = doc.ensure_visible(fonts, (top - PAD).max(0.0) * ppp, view_px, view_px * 0.5);
+            let (_, corrected_px) =
+                doc.ensure_visible(fonts, (top - PAD).max(0.0) * ppp, view_px, view_px * 0.5);
             let corrected = corrected_px / ppp + if top >= PAD { PAD } else { top };
             if target.is_none() && (corrected - top).abs() > 0.5 && !state.dragging {
                 target = Some(corrected);
             }
         }
-        let mut area = ScrollArea::vertical().id_salt(id.with("scroll")).auto_shrink([false, false]);
+        let mut area = ScrollArea::vertical()
+            .id_salt(id.with("scroll"))
+            .auto_shrink([false, false]);
         if let Some(t) = target {
             area = area.vertical_scroll_offset(t.max(0.0));
         }
@@ -257,9 +292,13 @@ impl<'a> DocumentView<'a> {
         let mut hovered_span = None;
         let out = area.show_viewport(ui, |ui, viewport| {
             let total_h = engine.doc_mut(doc_idx).0.total_height() / ppp + 2.0 * PAD;
-            let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), total_h), Sense::hover());
+            let (rect, _) =
+                ui.allocate_exact_size(vec2(ui.available_width(), total_h), Sense::hover());
             let response = ui.interact(rect, id, Sense::click_and_drag());
-            let origin_px = [((rect.min.x + PAD) * ppp).round(), ((rect.min.y + PAD) * ppp).round()];
+            let origin_px = [
+                ((rect.min.x + PAD) * ppp).round(),
+                ((rect.min.y + PAD) * ppp).round(),
+            ];
             let to_doc = |p: egui::Pos2| (p.x * ppp - origin_px[0], p.y * ppp - origin_px[1]);
 
             state.last_origin_px = origin_px;
@@ -267,7 +306,12 @@ impl<'a> DocumentView<'a> {
             state.last_ppp = ppp;
             let (doc, fonts) = engine.doc_mut(doc_idx);
             let view_top_px = (viewport.min.y - PAD).max(0.0) * ppp;
-            let (visible, _) = doc.ensure_visible(fonts, view_top_px, viewport.height() * ppp, viewport.height() * ppp * 0.25);
+            let (visible, _) = doc.ensure_visible(
+                fonts,
+                view_top_px,
+                viewport.height() * ppp,
+                viewport.height() * ppp * 0.25,
+            );
 
             // Pointer: anchor at the press origin (drag_started fires only past the threshold).
             let (pressed, down, press_origin, interact_pos, hover_pos, modifiers) = ui.input(|i| {
@@ -315,14 +359,15 @@ impl<'a> DocumentView<'a> {
             if !down {
                 state.dragging = false;
             }
-            let char_under = |doc: &mut super::DocLayout, fonts: &mut cosmic_text::FontSystem, p: egui::Pos2| {
-                let (x, y) = to_doc(p);
-                let c = doc.hit(fonts, x, y);
-                match c.affinity {
-                    Affinity::Downstream => c.offset,
-                    Affinity::Upstream => c.offset.saturating_sub(1),
-                }
-            };
+            let char_under =
+                |doc: &mut super::DocLayout, fonts: &mut cosmic_text::FontSystem, p: egui::Pos2| {
+                    let (x, y) = to_doc(p);
+                    let c = doc.hit(fonts, x, y);
+                    match c.affinity {
+                        Affinity::Downstream => c.offset,
+                        Affinity::Upstream => c.offset.saturating_sub(1),
+                    }
+                };
             if response.double_clicked()
                 && let Some(p) = interact_pos
             {
@@ -340,7 +385,11 @@ impl<'a> DocumentView<'a> {
                 state.caret = Some(Caret::new(para.end, Affinity::Upstream));
             }
             let spans_at = |k: usize| {
-                let mut v: Vec<&SpanHighlight> = self.spans.iter().filter(|s| s.start <= k && k < s.end).collect();
+                let mut v: Vec<&SpanHighlight> = self
+                    .spans
+                    .iter()
+                    .filter(|s| s.start <= k && k < s.end)
+                    .collect();
                 v.sort_by_key(|s| (s.end - s.start, s.start));
                 v
             };
@@ -350,7 +399,8 @@ impl<'a> DocumentView<'a> {
                 let k = char_under(doc, fonts, p);
                 clicked_spans = spans_at(k).iter().map(|s| s.id).collect();
             }
-            if let Some(p) = hover_pos.filter(|p| rect.contains(*p) && ui.clip_rect().contains(*p)) {
+            if let Some(p) = hover_pos.filter(|p| rect.contains(*p) && ui.clip_rect().contains(*p))
+            {
                 let k = char_under(doc, fonts, p);
                 hovered_span = spans_at(k).first().map(|s| s.id);
             }
@@ -358,20 +408,36 @@ impl<'a> DocumentView<'a> {
             // Keyboard (not digits: the app uses them as label keys).
             if response.has_focus() {
                 ctx.memory_mut(|m| {
-                    m.set_focus_lock_filter(id, EventFilter { horizontal_arrows: true, vertical_arrows: true, ..Default::default() });
+                    m.set_focus_lock_filter(
+                        id,
+                        EventFilter {
+                            horizontal_arrows: true,
+                            vertical_arrows: true,
+                            ..Default::default()
+                        },
+                    );
                 });
                 let events = ui.input(|i| i.events.clone());
                 for ev in events {
                     match ev {
-                        Event::Key { key, pressed: true, modifiers, .. } => {
+                        Event::Key {
+                            key,
+                            pressed: true,
+                            modifiers,
+                            ..
+                        } => {
                             let c = state.caret.unwrap_or_default();
                             let moved = match key {
                                 Key::ArrowLeft => doc.move_visual(fonts, c, false),
                                 Key::ArrowRight => doc.move_visual(fonts, c, true),
                                 Key::ArrowUp => doc.move_vertical(fonts, c, false),
                                 Key::ArrowDown => doc.move_vertical(fonts, c, true),
-                                Key::Home if modifiers.command => Caret::new(0, Affinity::Downstream),
-                                Key::End if modifiers.command => Caret::new(doc.len_chars(), Affinity::Upstream),
+                                Key::Home if modifiers.command => {
+                                    Caret::new(0, Affinity::Downstream)
+                                }
+                                Key::End if modifiers.command => {
+                                    Caret::new(doc.len_chars(), Affinity::Upstream)
+                                }
                                 Key::Home => doc.row_start(fonts, c),
                                 Key::End => doc.row_end(fonts, c),
                                 _ => continue,
@@ -384,7 +450,8 @@ impl<'a> DocumentView<'a> {
                         }
                         Event::Copy => {
                             if let Some(sel) = state.selection() {
-                                let s: String = doc.text().chars().skip(sel.start).take(sel.len()).collect();
+                                let s: String =
+                                    doc.text().chars().skip(sel.start).take(sel.len()).collect();
                                 ctx.copy_text(s);
                             }
                         }
@@ -397,7 +464,8 @@ impl<'a> DocumentView<'a> {
             // underline lanes, the selected span's outline, the caret.
             let visuals = ui.visuals().clone();
             let painter = ui.painter().clone();
-            let vis_chars = doc.paragraph_range(visible.start).start..doc.paragraph_range(visible.end.saturating_sub(1)).end;
+            let vis_chars = doc.paragraph_range(visible.start).start
+                ..doc.paragraph_range(visible.end.saturating_sub(1)).end;
             let mut pieces = Vec::new();
             let lanes = assign_lanes(self.spans);
             let tint = if visuals.dark_mode { 0.35 } else { 0.22 };
@@ -423,24 +491,44 @@ impl<'a> DocumentView<'a> {
                 doc.highlight_rects_in(r.clone(), visible.clone(), &mut pieces);
                 for p in &pieces {
                     let sr = to_screen(*p, origin_px, ppp);
-                    painter.rect_filled(sr, CornerRadius::ZERO, visuals.warn_fg_color.gamma_multiply(0.25));
-                    painter.rect_stroke(sr, CornerRadius::same(2), Stroke::new(1.0, visuals.warn_fg_color), StrokeKind::Inside);
+                    painter.rect_filled(
+                        sr,
+                        CornerRadius::ZERO,
+                        visuals.warn_fg_color.gamma_multiply(0.25),
+                    );
+                    painter.rect_stroke(
+                        sr,
+                        CornerRadius::same(2),
+                        Stroke::new(1.0, visuals.warn_fg_color),
+                        StrokeKind::Inside,
+                    );
                 }
             }
             if let Some(sel) = state.selection() {
                 pieces.clear();
                 doc.highlight_rects_in(sel, visible.clone(), &mut pieces);
                 for p in &pieces {
-                    painter.rect_filled(to_screen(*p, origin_px, ppp), CornerRadius::ZERO, visuals.selection.bg_fill.gamma_multiply(0.7));
+                    painter.rect_filled(
+                        to_screen(*p, origin_px, ppp),
+                        CornerRadius::ZERO,
+                        visuals.selection.bg_fill.gamma_multiply(0.7),
+                    );
                 }
             }
             let clip = ui.clip_rect();
-            let clip_y = [clip.min.y * ppp - origin_px[1], clip.max.y * ppp - origin_px[1]];
+            let clip_y = [
+                clip.min.y * ppp - origin_px[1],
+                clip.max.y * ppp - origin_px[1],
+            ];
             let jobs: Vec<(usize, [f32; 2], [f32; 2])> = visible
                 .clone()
                 .map(|i| {
                     let top = doc.paragraph_top(i);
-                    (i, [origin_px[0], origin_px[1] + top], [clip_y[0] - top, clip_y[1] - top])
+                    (
+                        i,
+                        [origin_px[0], origin_px[1] + top],
+                        [clip_y[0] - top, clip_y[1] - top],
+                    )
                 })
                 .collect();
             let caret_rect = state.caret.map(|c| doc.caret_rect(fonts, c));
@@ -449,31 +537,55 @@ impl<'a> DocumentView<'a> {
                 .map(|i| {
                     let top = doc.paragraph_top(i);
                     let h = doc.paragraph_layout(i).map_or(0.0, |l| l.height());
-                    let r = to_screen(PxRect::new(0.0, top, metrics.width_px, top + h), origin_px, ppp);
-                    (i, r, doc.paragraph_text(i).to_owned(), doc.paragraph_direction(i).is_rtl())
+                    let r = to_screen(
+                        PxRect::new(0.0, top, metrics.width_px, top + h),
+                        origin_px,
+                        ppp,
+                    );
+                    (
+                        i,
+                        r,
+                        doc.paragraph_text(i).to_owned(),
+                        doc.paragraph_direction(i).is_rtl(),
+                    )
                 })
                 .collect();
             let mesh = engine.document_glyph_mesh(&ctx, doc_idx, &jobs, visuals.text_color(), ppp);
             painter.add(Shape::mesh(mesh));
             for (r, color, lane) in underlines {
                 let y = r.max.y - 3.0 - lane as f32 * 3.5;
-                painter.line_segment([pos2(r.min.x, y), pos2(r.max.x, y)], Stroke::new(2.0, color));
+                painter.line_segment(
+                    [pos2(r.min.x, y), pos2(r.max.x, y)],
+                    Stroke::new(2.0, color),
+                );
             }
             for (r, color) in outlines {
-                painter.rect_stroke(r, CornerRadius::same(2), Stroke::new(2.0, color), StrokeKind::Outside);
+                painter.rect_stroke(
+                    r,
+                    CornerRadius::same(2),
+                    Stroke::new(2.0, color),
+                    StrokeKind::Outside,
+                );
             }
             if response.has_focus()
                 && let Some(cr) = caret_rect
             {
                 let sr = to_screen(cr, origin_px, ppp);
                 let x = sr.center().x;
-                painter.line_segment([pos2(x, sr.min.y + 2.0), pos2(x, sr.max.y - 2.0)], visuals.text_cursor.stroke);
+                painter.line_segment(
+                    [pos2(x, sr.min.y + 2.0), pos2(x, sr.max.y - 2.0)],
+                    visuals.text_cursor.stroke,
+                );
             }
 
             // Accessibility: the view is a document node, each visible paragraph a child.
             let label = "Document text";
             response.widget_info(|| WidgetInfo::labeled(egui::Role::Document, true, label));
-            let a11y_ui = ui.new_child(UiBuilder::new().id_salt("qalam-doc-a11y").accessibility_parent(response.id));
+            let a11y_ui = ui.new_child(
+                UiBuilder::new()
+                    .id_salt("qalam-doc-a11y")
+                    .accessibility_parent(response.id),
+            );
             for (i, r, text, rtl) in a11y {
                 let pid = id.with(("paragraph", i));
                 let pr = a11y_ui.interact(r, pid, Sense::empty());
@@ -506,7 +618,12 @@ impl<'a> DocumentView<'a> {
             && !state.dragging
             && let Some(s) = self.spans.iter().find(|s| s.id == h)
         {
-            let text: String = self.text.chars().skip(s.start).take(s.end.saturating_sub(s.start)).collect();
+            let text: String = self
+                .text
+                .chars()
+                .skip(s.start)
+                .take(s.end.saturating_sub(s.start))
+                .collect();
             let label = s.label.clone();
             response.clone().on_hover_ui_at_pointer(|ui| {
                 BidiLabel::new(&label).show(ui, engine);
@@ -537,7 +654,12 @@ pub struct BidiLabel<'a> {
 impl<'a> BidiLabel<'a> {
     /// A label showing `text` (line breaks become spaces).
     pub fn new(text: &'a str) -> Self {
-        Self { text, max_width: None, font_size: None, color: None }
+        Self {
+            text,
+            max_width: None,
+            font_size: None,
+            color: None,
+        }
     }
 
     /// Wrap at this width in points (default: the available width).
@@ -563,25 +685,45 @@ impl<'a> BidiLabel<'a> {
         let ctx = ui.ctx().clone();
         engine.begin_frame(&ctx);
         let ppp = ctx.pixels_per_point();
-        let size = self.font_size.unwrap_or_else(|| ui.style().text_styles.get(&egui::TextStyle::Body).map_or(14.0, |f| f.size) * 1.15);
-        let width = self.max_width.unwrap_or_else(|| ui.available_width()).min(ui.available_width().max(20.0)).max(20.0);
-        let one_line: std::borrow::Cow<'_, str> = if self.text.contains(super::paragraphs::is_paragraph_break) {
-            self.text.replace(super::paragraphs::is_paragraph_break, " ").into()
-        } else {
-            self.text.into()
-        };
+        let size = self.font_size.unwrap_or_else(|| {
+            ui.style()
+                .text_styles
+                .get(&egui::TextStyle::Body)
+                .map_or(14.0, |f| f.size)
+                * 1.15
+        });
+        let width = self
+            .max_width
+            .unwrap_or_else(|| ui.available_width())
+            .min(ui.available_width().max(20.0))
+            .max(20.0);
+        let one_line: std::borrow::Cow<'_, str> =
+            if self.text.contains(super::paragraphs::is_paragraph_break) {
+                self.text
+                    .replace(super::paragraphs::is_paragraph_break, " ")
+                    .into()
+            } else {
+                self.text.into()
+            };
         let mut metrics = LayoutMetrics::new(size * ppp, (width * ppp).floor());
         metrics.line_height_px = (size * ppp * 1.5).round();
         let (text_w, text_h, rtl) = {
             let l = engine.label_layout(&one_line, metrics);
-            (super::engine::label_width(l), l.height(), l.direction().is_rtl())
+            (
+                super::engine::label_width(l),
+                l.height(),
+                l.direction().is_rtl(),
+            )
         };
         let desired = vec2((text_w / ppp).ceil().min(width), text_h / ppp);
         let (rect, response) = ui.allocate_exact_size(desired, Sense::hover());
         if ui.is_rect_visible(rect) {
             // Laid out at full width: shift so the text's own extent sits in the rect.
             let left_px = if rtl { metrics.width_px - text_w } else { 0.0 };
-            let origin = [(rect.min.x * ppp).round() - left_px, (rect.min.y * ppp).round()];
+            let origin = [
+                (rect.min.x * ppp).round() - left_px,
+                (rect.min.y * ppp).round(),
+            ];
             let color = self.color.unwrap_or_else(|| ui.visuals().text_color());
             let (mesh, _, _) = engine.label_mesh(&ctx, &one_line, metrics, origin, color, ppp);
             ui.painter().add(Shape::mesh(mesh));
@@ -598,7 +740,13 @@ mod tests {
 
     #[test]
     fn lanes_separate_overlaps_and_reuse_free_lanes() {
-        let s = |start, end| SpanHighlight { id: 0, start, end, color: Color32::RED, label: String::new() };
+        let s = |start, end| SpanHighlight {
+            id: 0,
+            start,
+            end,
+            color: Color32::RED,
+            label: String::new(),
+        };
         let spans = [s(0, 10), s(2, 5), s(6, 8), s(12, 20), s(3, 4)];
         let lanes = assign_lanes(&spans);
         assert_eq!(lanes[0], 0);
