@@ -212,6 +212,16 @@ fn syntax_and_type_errors_give_path_line_and_column() {
 }
 
 #[test]
+fn a_misspelt_field_inside_a_span_is_refused_not_dropped() {
+    let good = project::to_ron_string(&sample()).expect("serialize");
+    let bad = good.replacen("label: \"speaker\"", "labl: \"speaker\"", 1);
+    let line = bad.lines().position(|l| l.contains("labl:")).expect("line") + 1;
+    let msg = parse(&bad).expect_err("unknown field").to_string();
+    assert!(msg.starts_with(&format!("dir/p.ron:{line}:")), "{msg}");
+    assert!(msg.contains("labl"), "{msg}");
+}
+
+#[test]
 fn bad_inputs_get_clear_errors() {
     let path = Path::new("bad.ron");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![

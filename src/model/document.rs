@@ -76,6 +76,7 @@ impl DocStatus {
 
 /// One document: its text inline plus the annotations on it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Document {
     /// Stable identifier, unique within the project.
     pub id: String,
@@ -223,6 +224,7 @@ impl Document {
 
 /// A labelled range of a document's text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Span {
     /// Stable identifier within the document.
     pub id: SpanId,
@@ -254,6 +256,7 @@ impl Span {
 
 /// A typed, directed link between two spans of the same document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Relation {
     /// Stable identifier within the document.
     pub id: RelationId,

@@ -8,6 +8,7 @@ pub mod schema;
 pub mod search;
 pub mod snap;
 pub mod text_index;
+pub mod tokens;
 
 pub use command::{Edit, EditError, History, Transaction, apply};
 pub use document::{DocStatus, Document, Project, Relation, RelationId, Span, SpanId, text_sha256};

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One span label, such as `speaker`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SpanLabel {
     /// The label's name as written in spans (`label: "speaker"`).
     pub name: String,
@@ -41,6 +42,7 @@ pub fn parse_hex_color(s: &str) -> Option<[u8; 3]> {
 
 /// One relation type, such as `attributed_to` (claim → speaker).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RelationType {
     /// The type's name as written in relations.
     pub name: String,
@@ -67,6 +69,7 @@ impl RelationType {
 
 /// An attribute that spans of one label may carry, with its allowed values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AttributeDef {
     /// The span label this attribute belongs to (e.g. `claim`).
     pub label: String,
@@ -78,6 +81,7 @@ pub struct AttributeDef {
 
 /// The full label schema of a project.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Schema {
     /// Span labels, in display order.
     #[serde(default)]
