@@ -410,9 +410,11 @@ impl<'a> DocumentView<'a> {
                 ctx.memory_mut(|m| {
                     m.set_focus_lock_filter(
                         id,
+                        // Tab steps through spans (the app's binding), so it must not move focus.
                         EventFilter {
                             horizontal_arrows: true,
                             vertical_arrows: true,
+                            tab: true,
                             ..Default::default()
                         },
                     );

@@ -34,6 +34,26 @@ pub enum UiCommand {
     ToggleTheme,
     /// Show the keyboard shortcut sheet.
     ShowShortcuts,
+    /// Focus the search field.
+    Find,
+    /// Delete the selected relation or span.
+    DeleteSelection,
+    /// Leave link mode, else clear the selection.
+    ClearSelection,
+    /// Select the next span (or the next link target while linking).
+    NextSpan,
+    /// Select the previous span (or link target).
+    PreviousSpan,
+    /// Link to the proposed target.
+    ConfirmLink,
+    /// Move the selected span's left edge one character left.
+    LeftEdgeLeft,
+    /// Move the selected span's left edge one character right.
+    LeftEdgeRight,
+    /// Move the selected span's right edge one character left.
+    RightEdgeLeft,
+    /// Move the selected span's right edge one character right.
+    RightEdgeRight,
 }
 
 /// The command table row: command, menu title and shortcuts (the first is shown in menus).
@@ -51,6 +71,7 @@ const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
 }
 
 const CMD_SHIFT: Modifiers = Modifiers { alt: false, ctrl: false, shift: true, mac_cmd: false, command: true };
+const NONE: Modifiers = Modifiers::NONE;
 
 /// All commands, in menu order.
 pub const COMMANDS: &[CommandInfo] = &[
@@ -68,7 +89,18 @@ pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo { command: UiCommand::ZoomOut, title: "Zoom out", shortcuts: &[sc(Modifiers::COMMAND, Key::Minus)] },
     CommandInfo { command: UiCommand::ZoomReset, title: "Reset zoom", shortcuts: &[sc(Modifiers::COMMAND, Key::Num0)] },
     CommandInfo { command: UiCommand::ToggleTheme, title: "Light/dark theme", shortcuts: &[] },
-    CommandInfo { command: UiCommand::ShowShortcuts, title: "Keyboard shortcuts", shortcuts: &[sc(Modifiers::NONE, Key::F1)] },
+    CommandInfo { command: UiCommand::ShowShortcuts, title: "Keyboard shortcuts", shortcuts: &[sc(NONE, Key::F1), sc(Modifiers::SHIFT, Key::Questionmark), sc(NONE, Key::Questionmark)] },
+    CommandInfo { command: UiCommand::Find, title: "Find", shortcuts: &[sc(Modifiers::COMMAND, Key::F)] },
+    CommandInfo { command: UiCommand::DeleteSelection, title: "Delete selected span or relation", shortcuts: &[sc(NONE, Key::Delete), sc(NONE, Key::Backspace)] },
+    CommandInfo { command: UiCommand::ClearSelection, title: "Cancel linking / clear selection", shortcuts: &[sc(NONE, Key::Escape)] },
+    // Shift+Tab before Tab: a plain Tab shortcut also accepts Shift.
+    CommandInfo { command: UiCommand::PreviousSpan, title: "Previous span (or link target)", shortcuts: &[sc(Modifiers::SHIFT, Key::Tab)] },
+    CommandInfo { command: UiCommand::NextSpan, title: "Next span (or link target)", shortcuts: &[sc(NONE, Key::Tab)] },
+    CommandInfo { command: UiCommand::ConfirmLink, title: "Link to the proposed target", shortcuts: &[sc(NONE, Key::Enter)] },
+    CommandInfo { command: UiCommand::LeftEdgeLeft, title: "Span: left edge one character left", shortcuts: &[sc(Modifiers::SHIFT, Key::ArrowLeft)] },
+    CommandInfo { command: UiCommand::LeftEdgeRight, title: "Span: left edge one character right", shortcuts: &[sc(Modifiers::SHIFT, Key::ArrowRight)] },
+    CommandInfo { command: UiCommand::RightEdgeLeft, title: "Span: right edge one character left", shortcuts: &[sc(Modifiers::ALT, Key::ArrowLeft)] },
+    CommandInfo { command: UiCommand::RightEdgeRight, title: "Span: right edge one character right", shortcuts: &[sc(Modifiers::ALT, Key::ArrowRight)] },
 ];
 
 impl UiCommand {
@@ -88,12 +120,18 @@ impl UiCommand {
         self.info().shortcuts.first().copied()
     }
 
-    /// Consumes every pressed shortcut of the table from this frame's input, in table order.
-    pub fn from_shortcuts(ctx: &egui::Context) -> Vec<UiCommand> {
+    /// Consumes every pressed shortcut of the table from this frame's input, in table order,
+    /// for the commands that `enabled` accepts. While a text field has focus
+    /// (`typing`), keys without Ctrl/Cmd belong to the field, except F1.
+    pub fn from_shortcuts(ctx: &egui::Context, typing: bool, enabled: impl Fn(UiCommand) -> bool) -> Vec<UiCommand> {
         let mut out = Vec::new();
         ctx.input_mut(|i| {
             for c in COMMANDS {
-                if c.shortcuts.iter().any(|s| i.consume_shortcut(s)) {
+                if !enabled(c.command) {
+                    continue;
+                }
+                let usable = |s: &&KeyboardShortcut| !typing || s.modifiers.command || s.logical_key == Key::F1;
+                if c.shortcuts.iter().filter(usable).any(|s| i.consume_shortcut(s)) {
                     out.push(c.command);
                 }
             }
@@ -111,9 +149,30 @@ pub fn menu_item(ui: &mut egui::Ui, cmd: UiCommand, enabled: bool) -> bool {
     ui.add_enabled(enabled, button).clicked()
 }
 
-/// The shortcut sheet: every command with its shortcuts, from the same table.
-pub fn shortcut_sheet(ui: &mut egui::Ui) {
+/// The shortcut sheet: the schema's label and link keys, then every command of the table.
+pub fn shortcut_sheet(ui: &mut egui::Ui, schema: Option<&crate::model::Schema>) {
     egui::Grid::new("shortcut_sheet").striped(true).show(ui, |ui| {
+        if let Some(schema) = schema {
+            for l in &schema.span_labels {
+                ui.label(format!("Label the selection (or relabel the span) \"{}\"", l.name));
+                ui.label(l.key.to_uppercase());
+                ui.end_row();
+            }
+            for r in &schema.relation_types {
+                ui.label(format!("Link the selected span: \"{}\"", r.name));
+                ui.label(r.key.to_uppercase());
+                ui.end_row();
+            }
+        }
+        for (what, keys) in [
+            ("Select text", "drag, double-click a word, or Shift+arrows"),
+            ("Keep exact characters (no word snapping)", "hold Alt while selecting"),
+            ("Select a span; click again to cycle stacked spans", "click"),
+        ] {
+            ui.label(what);
+            ui.label(keys);
+            ui.end_row();
+        }
         for c in COMMANDS {
             ui.label(c.title);
             let keys: Vec<String> = c.shortcuts.iter().map(|s| ui.ctx().format_shortcut(s)).collect();
@@ -130,6 +189,16 @@ mod tests {
     #[test]
     fn every_command_has_a_row_and_no_shortcut_is_used_twice() {
         let all = [
+            UiCommand::Find,
+            UiCommand::DeleteSelection,
+            UiCommand::ClearSelection,
+            UiCommand::NextSpan,
+            UiCommand::PreviousSpan,
+            UiCommand::ConfirmLink,
+            UiCommand::LeftEdgeLeft,
+            UiCommand::LeftEdgeRight,
+            UiCommand::RightEdgeLeft,
+            UiCommand::RightEdgeRight,
             UiCommand::Open,
             UiCommand::OpenPath,
             UiCommand::Save,
@@ -152,6 +221,15 @@ mod tests {
         for c in COMMANDS {
             for s in c.shortcuts {
                 assert!(seen.insert((s.modifiers.command, s.modifiers.shift, s.modifiers.alt, s.logical_key)), "{} reuses a shortcut", c.title);
+                // A shortcut must not be swallowed by an earlier, looser one (egui ignores extra Shift/Alt).
+                let earlier = COMMANDS.iter().take_while(|e| e.command != c.command).flat_map(|e| e.shortcuts.iter());
+                for e in earlier {
+                    let looser = e.logical_key == s.logical_key
+                        && e.modifiers.command == s.modifiers.command
+                        && (!e.modifiers.shift || s.modifiers.shift)
+                        && (!e.modifiers.alt || s.modifiers.alt);
+                    assert!(!looser, "{} is shadowed by an earlier shortcut", c.title);
+                }
             }
         }
     }

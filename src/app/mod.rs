@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::model::{DocStatus, Edit, Transaction};
 use crate::project::{self, ProjectError};
 use crate::session::Session;
-use crate::text::{BidiLabel, DocumentView, DocumentViewState, SpanHighlight, TextEngine};
+use crate::text::{BidiLabel, DocumentViewState, TextEngine};
+use crate::ui::annotate::AnnotateState;
 use crate::ui::commands::{self, UiCommand};
+
+mod labeling;
 
 /// Key under which [`Persisted`] is kept in eframe's storage.
 const STORAGE_KEY: &str = "qalam";
@@ -124,6 +127,12 @@ struct Runtime {
     engine: TextEngine,
     /// Caret, selection and scroll requests of the document view.
     view: DocumentViewState,
+    /// Selected span/relation, link mode, search, list filter.
+    annotate: AnnotateState,
+    /// Id of the document view's widget last frame (it keeps keyboard focus).
+    doc_view_id: Option<egui::Id>,
+    /// Alt was held while the current text selection was made.
+    exact_selection: bool,
 }
 
 /// The Qalam application.
@@ -147,6 +156,9 @@ impl QalamApp {
                 last_title: String::new(),
                 engine: TextEngine::new(),
                 view: DocumentViewState::default(),
+                annotate: AnnotateState::default(),
+                doc_view_id: None,
+                exact_selection: false,
             },
         };
         app.apply_theme(&cc.egui_ctx);
@@ -352,6 +364,7 @@ impl QalamApp {
                 self.apply_theme(ctx);
             }
             UiCommand::ShowShortcuts => self.rt.dialog = Some(Dialog::Shortcuts),
+            _ => self.labeling_command(cmd),
         }
     }
 
@@ -554,7 +567,7 @@ impl QalamApp {
                 }
                 Dialog::Shortcuts => {
                     ui.heading("Keyboard shortcuts");
-                    commands::shortcut_sheet(ui);
+                    commands::shortcut_sheet(ui, self.rt.session.as_ref().map(|s| &s.project.schema));
                     close |= ui.button("Close").clicked();
                 }
             }
@@ -617,18 +630,24 @@ impl eframe::App for QalamApp {
         }
         self.handle_dropped_files(&ctx);
 
-        let mut cmds = if self.rt.dialog.is_none() { UiCommand::from_shortcuts(&ctx) } else { Vec::new() };
+        let (mut cmds, mut intents) = if self.rt.dialog.is_none() { self.keyboard(&ctx) } else { Default::default() };
         egui::Panel::top("menu_bar").show(ui, |ui| cmds.extend(self.menu_bar(ui)));
+        // Fixed heights above and below the text: nothing may move it during a drag.
+        egui::Panel::top("tools").exact_size(64.0).show(ui, |ui| intents.extend(self.tool_bars(ui)));
         egui::Panel::bottom("status_bar").exact_size(24.0).show(ui, |ui| {
             ui.horizontal_centered(|ui| {
                 ui.add(egui::Label::new(self.rt.status.as_str()).truncate());
             });
         });
         egui::Panel::left("documents").default_size(220.0).show(ui, |ui| self.document_list(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.central(ui));
+        egui::Panel::right("annotations").default_size(320.0).show(ui, |ui| intents.extend(self.side_panel(ui)));
+        egui::CentralPanel::default().show(ui, |ui| intents.extend(self.central(ui)));
         self.dialogs(&ctx);
         for c in cmds {
             self.run_command(&ctx, c);
+        }
+        for i in intents {
+            self.apply_intent(i);
         }
         self.autosave(&ctx);
         self.update_title(&ctx);
@@ -636,37 +655,6 @@ impl eframe::App for QalamApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, STORAGE_KEY, &self.state);
-    }
-}
-
-impl QalamApp {
-    fn central(&mut self, ui: &mut egui::Ui) {
-        let Some(s) = self.rt.session.as_ref() else {
-            ui.label("No project open. File > Open…, File > Open path…, or drop a file here.");
-            return;
-        };
-        let Some(doc) = s.project.documents.get(s.current_doc) else {
-            ui.label("This project has no documents.");
-            return;
-        };
-        let spans: Vec<SpanHighlight> = doc
-            .spans
-            .iter()
-            .map(|sp| {
-                let [r, g, b] = s.project.schema.label(&sp.label).map_or([0x88; 3], |l| l.rgb());
-                SpanHighlight { id: sp.id, start: sp.start, end: sp.end, color: egui::Color32::from_rgb(r, g, b), label: sp.label.clone() }
-            })
-            .collect();
-        let out = DocumentView::new(doc.text())
-            .spans(&spans)
-            .font_size(self.state.font_size)
-            .show(ui, &mut self.rt.engine, &mut self.rt.view);
-        if out.selection_changed
-            && let Some(r) = self.rt.view.selection()
-        {
-            let n = r.end - r.start;
-            self.rt.status = format!("Selected {n} character(s) at {}..{}", r.start, r.end);
-        }
     }
 }
 
