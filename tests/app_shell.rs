@@ -126,7 +126,7 @@ fn open_by_typed_path_works_without_a_file_dialog() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::L);
     h.run_steps(2);
     assert!(matches!(h.state().dialog(), Some(Dialog::OpenPath { .. })));
-    h.get_by_role(egui::accesskit::Role::TextInput).type_text(&target.display().to_string());
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path of a .ron project or .txt file:").type_text(&target.display().to_string());
     h.run_steps(2);
     h.get_by_label("Open").click();
     h.run_steps(2);

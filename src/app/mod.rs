@@ -531,9 +531,9 @@ impl QalamApp {
                 Dialog::OpenPath { input } | Dialog::SaveAsPath { input, .. } => {
                     let saving = matches!(dialog, Dialog::SaveAsPath { .. });
                     ui.heading(if saving { "Save as" } else { "Open path" });
-                    ui.label(if saving { "Path of the .ron file to write:" } else { "Path of a .ron project or .txt file:" });
+                    let prompt = ui.label(if saving { "Path of the .ron file to write:" } else { "Path of a .ron project or .txt file:" });
                     let mut text = input.clone();
-                    let r = ui.add(egui::TextEdit::singleline(&mut text).desired_width(480.0).hint_text("/path/to/file.ron"));
+                    let r = ui.add(egui::TextEdit::singleline(&mut text).desired_width(480.0).hint_text("/path/to/file.ron")).labelled_by(prompt.id);
                     if !r.has_focus() && text.is_empty() {
                         r.request_focus();
                     }

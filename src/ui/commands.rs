@@ -77,8 +77,9 @@ const NONE: Modifiers = Modifiers::NONE;
 pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo { command: UiCommand::Open, title: "Open…", shortcuts: &[sc(Modifiers::COMMAND, Key::O)] },
     CommandInfo { command: UiCommand::OpenPath, title: "Open path…", shortcuts: &[sc(Modifiers::COMMAND, Key::L)] },
-    CommandInfo { command: UiCommand::Save, title: "Save", shortcuts: &[sc(Modifiers::COMMAND, Key::S)] },
+    // Save as before Save: Ctrl+S would otherwise also accept Ctrl+Shift+S.
     CommandInfo { command: UiCommand::SaveAs, title: "Save as…", shortcuts: &[sc(CMD_SHIFT, Key::S)] },
+    CommandInfo { command: UiCommand::Save, title: "Save", shortcuts: &[sc(Modifiers::COMMAND, Key::S)] },
     CommandInfo { command: UiCommand::Quit, title: "Quit", shortcuts: &[sc(Modifiers::COMMAND, Key::Q)] },
     // Ctrl+Shift+Z must be matched before Ctrl+Z, which would otherwise also accept it.
     CommandInfo { command: UiCommand::Redo, title: "Redo", shortcuts: &[sc(CMD_SHIFT, Key::Z), sc(Modifiers::COMMAND, Key::Y)] },
