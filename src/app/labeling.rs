@@ -21,7 +21,8 @@ impl QalamApp {
     /// This frame's keyboard: table commands, plus the schema's label and link keys.
     pub(super) fn keyboard(&mut self, ctx: &egui::Context) -> (Vec<UiCommand>, Vec<Intent>) {
         let focused = ctx.memory(|m| m.focused());
-        let typing = focused.is_some() && focused != self.rt.doc_view_id;
+        // Only a text field owns plain keys; a focused button does not.
+        let typing = focused.is_some_and(|id| Some(id) != self.rt.doc_view_id && egui::text_edit::TextEditState::load(ctx, id).is_some());
         // Keys act on the document unless a text field is being typed in.
         if focused.is_none()
             && let Some(id) = self.rt.doc_view_id

@@ -189,6 +189,24 @@ impl QalamApp {
         &self.state
     }
 
+    /// The labeling state: selected span or relation, link mode, search.
+    pub fn annotate_state(&self) -> &AnnotateState {
+        &self.rt.annotate
+    }
+
+    /// The current text selection of the document view, in code points.
+    pub fn text_selection(&self) -> Option<std::ops::Range<usize>> {
+        self.rt.view.selection()
+    }
+
+    /// Screen rectangles (as drawn last frame) of a code-point range of the current
+    /// document, one per visual piece: where a pointer must go to touch those characters.
+    pub fn range_rects(&mut self, range: std::ops::Range<usize>) -> Vec<egui::Rect> {
+        let Some(s) = self.rt.session.as_ref() else { return Vec::new() };
+        let Some(doc) = s.project.documents.get(s.current_doc) else { return Vec::new() };
+        self.rt.view.range_rects(&mut self.rt.engine, doc.text(), range)
+    }
+
     fn apply_theme(&self, ctx: &egui::Context) {
         ctx.set_theme(if self.state.dark { egui::Theme::Dark } else { egui::Theme::Light });
     }

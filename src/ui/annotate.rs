@@ -185,8 +185,8 @@ pub fn search_bar(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Project,
     let mut out = Vec::new();
     state.refresh(doc);
     ui.horizontal(|ui| {
-        ui.label("Search:");
-        let r = ui.add(egui::TextEdit::singleline(&mut state.query).desired_width(180.0).hint_text("Ctrl+F"));
+        let label = ui.label("Search:");
+        let r = ui.add(egui::TextEdit::singleline(&mut state.query).desired_width(180.0).hint_text("Ctrl+F")).labelled_by(label.id);
         if state.focus_request {
             r.request_focus();
             state.focus_request = false;
