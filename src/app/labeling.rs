@@ -97,18 +97,24 @@ impl QalamApp {
             return out;
         };
         let ann = &self.rt.annotate;
-        let spans: Vec<SpanHighlight> = doc
-            .spans
-            .iter()
-            .map(|sp| SpanHighlight { id: sp.id, start: sp.start, end: sp.end, color: label_color(&s.project, &sp.label), label: sp.label.clone() })
-            .collect();
+        // Rebuilt only when the annotations or the document change, not every frame.
+        let key = (s.current_doc, s.history.state_id(), doc.spans.len());
+        if self.rt.highlights.0 != Some(key) {
+            let spans = doc
+                .spans
+                .iter()
+                .map(|sp| SpanHighlight { id: sp.id, start: sp.start, end: sp.end, color: label_color(&s.project, &sp.label), label: sp.label.clone() })
+                .collect();
+            self.rt.highlights = (Some(key), spans);
+        }
+        let spans = &self.rt.highlights.1;
         let mut extra = ann.search.hits.clone();
         if let Some(c) = ann.link_candidate.and_then(|id| doc.span(id)) {
             extra.push(c.start..c.end);
         }
         let selected = ann.link_candidate.or(ann.selected_span);
         let view_out = DocumentView::new(doc.text())
-            .spans(&spans)
+            .spans(spans)
             .selected_span(selected)
             .extra_highlights(&extra)
             .font_size(self.state.font_size)

@@ -133,6 +133,9 @@ struct Runtime {
     doc_view_id: Option<egui::Id>,
     /// Alt was held while the current text selection was made.
     exact_selection: bool,
+    /// Span highlights of the shown document, and the (document, history state, span count)
+    /// they were built for.
+    highlights: (Option<(usize, u64, usize)>, Vec<crate::text::SpanHighlight>),
 }
 
 /// The Qalam application.
@@ -159,6 +162,7 @@ impl QalamApp {
                 annotate: AnnotateState::default(),
                 doc_view_id: None,
                 exact_selection: false,
+                highlights: (None, Vec::new()),
             },
         };
         app.apply_theme(&cc.egui_ctx);
@@ -192,6 +196,16 @@ impl QalamApp {
     /// The labeling state: selected span or relation, link mode, search.
     pub fn annotate_state(&self) -> &AnnotateState {
         &self.rt.annotate
+    }
+
+    /// Replaces the document view's text selection (code points), as a drag would.
+    pub fn set_text_selection(&mut self, range: Option<std::ops::Range<usize>>) {
+        self.rt.view.set_selection(range);
+    }
+
+    /// Undoes the last change (as Ctrl+Z does).
+    pub fn undo(&mut self, ctx: &egui::Context) {
+        self.run_command(ctx, UiCommand::Undo);
     }
 
     /// The current text selection of the document view, in code points.
@@ -259,6 +273,10 @@ impl QalamApp {
             self.rt.dialog = Some(Dialog::Message { title: "Opened with warnings".into(), lines });
         }
         self.rt.session = Some(s);
+        // Per-document state of the previous project must not leak into this one.
+        self.rt.highlights = (None, Vec::new());
+        self.rt.annotate = AnnotateState::default();
+        self.rt.view = DocumentViewState::default();
     }
 
     fn show_error(&mut self, title: &str, err: &dyn std::fmt::Display) {

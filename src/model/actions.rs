@@ -38,7 +38,7 @@ pub fn mark(project: &Project, doc: usize, label: &str, range: Range<usize>) -> 
 pub fn mark_selection(project: &Project, doc: usize, label: &str, selection: Range<usize>, exact: bool) -> Result<(Transaction, SpanId), EditError> {
     let d = doc_ref(project, doc)?;
     let len = d.len_chars();
-    let range = snap::snap_selection(d.text(), selection.clone(), exact).ok_or(EditError::BadRange { start: selection.start, end: selection.end, len })?;
+    let range = snap::snap_selection_indexed(d.text(), d.index(), selection.clone(), exact).ok_or(EditError::BadRange { start: selection.start, end: selection.end, len })?;
     mark(project, doc, label, range)
 }
 

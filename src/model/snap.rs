@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::text_index::CharIndex;
+
 /// Single-letter Arabic proclitics that attach to the next word: و ف ب ل ك.
 const PROCLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
 /// Tatweel, sometimes written after a detached proclitic (لـ).
@@ -86,19 +88,25 @@ pub fn trim(chars: &[char], range: Range<usize>) -> Range<usize> {
 /// nearest word or proclitic boundary and the end forward to the end of its word, then spaces
 /// and punctuation are trimmed from both ends. `None` when nothing is left.
 pub fn snap_selection(text: &str, sel: Range<usize>, exact: bool) -> Option<Range<usize>> {
+    snap_selection_indexed(text, &CharIndex::new(text), sel, exact)
+}
+
+/// [`snap_selection`] with the text's index, so the work is proportional to the selection,
+/// not to the document.
+pub fn snap_selection_indexed(text: &str, index: &CharIndex, sel: Range<usize>, exact: bool) -> Option<Range<usize>> {
     if exact {
         return (sel.start < sel.end).then_some(sel);
     }
-    // Only the neighbourhood of the selection matters; keep the work proportional to it.
-    let all: Vec<char> = text.chars().collect();
-    let n = all.len();
+    let n = index.len_chars();
     let (s, e) = (sel.start.min(n), sel.end.min(n));
     if s >= e {
         return None;
     }
+    // Only the neighbourhood of the selection matters.
     let lo = s.saturating_sub(64);
     let hi = (e + 64).min(n);
-    let chars = &all[lo..hi];
+    let chars: Vec<char> = index.slice(text, lo, hi)?.chars().collect();
+    let chars = chars.as_slice();
     let (s, e) = (s - lo, e - lo);
     let words = word_ranges(chars);
     let mut start = s;

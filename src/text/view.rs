@@ -469,14 +469,18 @@ impl<'a> DocumentView<'a> {
             let vis_chars = doc.paragraph_range(visible.start).start
                 ..doc.paragraph_range(visible.end.saturating_sub(1)).end;
             let mut pieces = Vec::new();
-            let lanes = assign_lanes(self.spans);
+            // Lanes only among the spans on screen: a large document's other spans cost nothing.
+            let on_screen: Vec<SpanHighlight> = self
+                .spans
+                .iter()
+                .filter(|s| s.end > vis_chars.start && s.start < vis_chars.end)
+                .cloned()
+                .collect();
+            let lanes = assign_lanes(&on_screen);
             let tint = if visuals.dark_mode { 0.35 } else { 0.22 };
             let mut underlines: Vec<(Rect, Color32, usize)> = Vec::new();
             let mut outlines: Vec<(Rect, Color32)> = Vec::new();
-            for (s, lane) in self.spans.iter().zip(&lanes) {
-                if s.end <= vis_chars.start || s.start >= vis_chars.end {
-                    continue;
-                }
+            for (s, lane) in on_screen.iter().zip(&lanes) {
                 pieces.clear();
                 doc.highlight_rects_in(s.start..s.end, visible.clone(), &mut pieces);
                 for r in &pieces {
