@@ -13,7 +13,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::model::Project;
+use crate::export::{self, ExportFormat, ExportOptions, ExportReport, ImportFormat, ImportOptions, Imported, Overlap, Progress};
+use crate::model::{Project, Schema};
 use crate::project::{self, Problem, SaveGuard};
 
 /// Command-line arguments of `qalam`.
@@ -47,6 +48,24 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Count documents, characters, spans per label and relations.
     Stats(StatsArgs),
+    /// Export a project as training data: JSON Lines, doccano, CoNLL (IOB2) or a brat folder.
+    Export(ExportArgs),
+    /// Build a project from brat, JSON Lines or doccano files.
+    Import(ImportArgs),
+    /// Measure agreement between annotators' copies of the same documents (matched by text).
+    Agree(AgreeArgs),
+}
+
+/// Arguments of `qalam agree`.
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    /// Two or more annotators' project files; documents are matched by their text, not by id
+    /// or file name.
+    #[arg(value_name = "FILE", required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `qalam new`.
@@ -92,6 +111,70 @@ pub struct StatsArgs {
     pub json: bool,
 }
 
+/// Arguments of `qalam export`.
+#[derive(Debug, Args)]
+#[command(after_help = "Offsets are Unicode code points, end-exclusive: Python's text[start:end] equals the span text.")]
+pub struct ExportArgs {
+    /// The project file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The format to write.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// The file to write (a folder for brat).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+    /// doccano: write the entities + relations shape instead of sequence labeling.
+    #[arg(long)]
+    pub relations: bool,
+    /// CoNLL: which of overlapping spans gets the tokens [default: outer, the longest span].
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub overlap: Option<Overlap>,
+    /// Overwrite OUT if it exists (for brat: write into a non-empty folder).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `qalam import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The format to read.
+    #[arg(long, value_enum)]
+    pub format: ImportFormat,
+    /// Input files (for brat also folders, read in file-name order).
+    #[arg(value_name = "SRC", required = true)]
+    pub sources: Vec<PathBuf>,
+    /// The project file to write.
+    #[arg(short, long, value_name = "OUT.ron")]
+    pub output: PathBuf,
+    /// Rename a span label or relation type of the input to one of the schema (repeatable).
+    #[arg(long = "map", value_name = "FROM=TO", value_parser = parse_mapping)]
+    pub map: Vec<(String, String)>,
+    /// Who annotated: the project's annotator, also recorded on spans that name none.
+    #[arg(long, value_name = "A", default_value = "")]
+    pub annotator: String,
+    /// Project name [default: the output file's name without extension].
+    #[arg(long, value_name = "N")]
+    pub name: Option<String>,
+    /// Take the schema from this project instead of the default one.
+    #[arg(long, value_name = "PROJECT.ron")]
+    pub schema: Option<PathBuf>,
+    /// Import what is good and report what was skipped, instead of refusing bad input.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `FROM=TO` as a pair of non-empty names.
+fn parse_mapping(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((from, to)) if !from.is_empty() && !to.is_empty() => Ok((from.to_owned(), to.to_owned())),
+        _ => Err(format!("{s:?} is not FROM=TO")),
+    }
+}
+
 /// Runs one subcommand. `Err` is only returned for failures outside the files' content (such
 /// as a closed stdout); problems with files are printed and give exit code 1.
 pub fn run_command(cmd: Command) -> anyhow::Result<ExitCode> {
@@ -99,7 +182,71 @@ pub fn run_command(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::New(args) => new_project(&args),
         Command::Validate(args) => validate_files(&args),
         Command::Stats(args) => stats(&args),
+        Command::Export(args) => export_command(&args),
+        Command::Import(args) => import_command(&args),
+        Command::Agree(args) => agree(&args),
     }
+}
+
+/// A progress bar on stderr for `qalam agree`, drawn only once the work has taken longer than
+/// a moment and only when stderr is a terminal.
+struct AgreeProgress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    shown: bool,
+}
+
+impl AgreeProgress {
+    /// How long the work runs before the bar appears.
+    const DELAY: std::time::Duration = std::time::Duration::from_millis(300);
+
+    fn new() -> Self {
+        let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("comparing documents {bar:30} {pos}/{len} ({eta})") {
+            bar.set_style(style);
+        }
+        AgreeProgress { bar, started: std::time::Instant::now(), shown: false }
+    }
+
+    fn update(&mut self, done: usize, total: usize) {
+        if !self.shown && self.started.elapsed() > Self::DELAY {
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.shown = true;
+        }
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+    }
+}
+
+/// `qalam agree` in JSON: the files, then the report.
+#[derive(Serialize)]
+struct AgreeJson<'a> {
+    files: Vec<String>,
+    #[serde(flatten)]
+    report: &'a crate::review::AgreementReport,
+}
+
+fn agree(args: &AgreeArgs) -> anyhow::Result<ExitCode> {
+    let mut projects = Vec::with_capacity(args.files.len());
+    for file in &args.files {
+        match project::load(file) {
+            Ok(loaded) => projects.push(loaded.project),
+            Err(e) => return Ok(failed(&e)),
+        }
+    }
+    let refs: Vec<&Project> = projects.iter().collect();
+    let mut progress = AgreeProgress::new();
+    let report = crate::review::agreement_with_progress(&refs, &mut |done, total| progress.update(done, total));
+    progress.bar.finish_and_clear();
+    let files: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &AgreeJson { files, report: &report }).context("writing JSON to stdout")?;
+        writeln!(out).context("writing to stdout")?;
+    } else {
+        out.write_all(crate::review::table::render_table(&report, &files).as_bytes()).context("writing to stdout")?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Exit code 1, after printing `err` on stderr.
@@ -302,6 +449,135 @@ fn write_table(out: &mut impl Write, stats: &ProjectStats) -> std::io::Result<()
         writeln!(out, "{line}")?;
     }
     Ok(())
+}
+
+/// Documents (or lines) from which export and import show a progress bar.
+const PROGRESS_FROM: usize = 50;
+
+/// Runs `work` with a progress callback that draws a bar on stderr once the total reaches
+/// [`PROGRESS_FROM`] (indicatif draws nothing when stderr is not a terminal).
+fn with_progress<T>(what: &'static str, work: impl FnOnce(Progress<'_>) -> T) -> T {
+    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::hidden());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}") {
+        bar.set_style(style);
+    }
+    bar.set_message(what);
+    let mut shown = false;
+    let mut update = |done: usize, total: usize| {
+        if !shown && total >= PROGRESS_FROM {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            shown = true;
+        }
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let out = work(&mut update);
+    bar.finish_and_clear();
+    out
+}
+
+fn export_command(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    if args.relations && args.format != ExportFormat::Doccano {
+        eprintln!("qalam: warning: --relations only applies to --format doccano");
+    }
+    if args.overlap.is_some() && args.format != ExportFormat::Conll {
+        eprintln!("qalam: warning: --overlap only applies to --format conll");
+    }
+    let loaded = match project::load(&args.file) {
+        Ok(l) => l,
+        Err(e) => return Ok(failed(&e)),
+    };
+    let options = ExportOptions { format: args.format, relations: args.relations, overlap: args.overlap.unwrap_or_default(), force: args.force };
+    let report = match with_progress("exporting", |p| export::export_project(&loaded.project, &args.output, &options, p)) {
+        Ok(r) => r,
+        Err(e) => return Ok(failed(&e)),
+    };
+    warn_export(&report, &options);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}: {} with {} as {}",
+        args.output.display(),
+        plural(report.documents, "document"),
+        plural(report.spans, "span"),
+        options.format.name()
+    )
+    .context("writing to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Warnings on stderr for what the export left out, dropped or split.
+fn warn_export(report: &ExportReport, options: &ExportOptions) {
+    if !report.omitted.is_empty() {
+        let what: Vec<String> = report.omitted.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let hint = if options.format == ExportFormat::Doccano && report.omitted.contains_key("relations") { " (--relations writes relations)" } else { "" };
+        eprintln!("qalam: note: {} has no place for {}; not written{hint}", options.format.name(), what.join(", "));
+    }
+    let Some(c) = &report.conll else { return };
+    let dropped = c.dropped_total();
+    if dropped > 0 {
+        let by_label: Vec<String> = c.dropped.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        let policy = match options.overlap {
+            Overlap::Outer => "outer",
+            Overlap::Inner => "inner",
+            Overlap::LabelPriority => "label-priority",
+        };
+        eprintln!(
+            "qalam: warning: {dropped} of {} spans dropped by the overlap policy {policy} or covering no token ({}); --overlap outer|inner|label-priority chooses others",
+            report.spans,
+            by_label.join(", ")
+        );
+    }
+    if c.split > 0 {
+        eprintln!("qalam: warning: {} cross a sentence end and are written as one entity per sentence", plural(c.split, "span"));
+    }
+}
+
+fn import_command(args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    if !args.force && args.output.exists() {
+        return Ok(failed(&project::ProjectError::AlreadyExists { path: args.output.clone() }));
+    }
+    let schema = match &args.schema {
+        Some(path) => match project::load_unvalidated(path) {
+            Ok((p, _)) => p.schema,
+            Err(e) => return Ok(failed(&e)),
+        },
+        None => Schema::default(),
+    };
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => args.output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    let options = ImportOptions { name, annotator: args.annotator.clone(), schema, map: args.map.iter().cloned().collect(), skip_bad: args.skip_bad };
+    let imported = match with_progress("importing", |p| export::import_sources(args.format, &args.sources, &options, p)) {
+        Ok(i) => i,
+        Err(e) => return Ok(failed(&e)),
+    };
+    report_import(&imported);
+    let guard = if args.force { SaveGuard::Force } else { SaveGuard::CreateNew };
+    if let Err(e) = project::save(&args.output, &imported.project, guard) {
+        return Ok(failed(&e));
+    }
+    let p = &imported.project;
+    let spans: usize = p.documents.iter().map(|d| d.spans.len()).sum();
+    let relations: usize = p.documents.iter().map(|d| d.relations.len()).sum();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}: {} with {} and {}", args.output.display(), plural(p.documents.len(), "document"), plural(spans, "span"), plural(relations, "relation"))
+        .context("writing to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Warnings and skipped items of an import, on stderr.
+fn report_import(imported: &Imported) {
+    for w in &imported.warnings {
+        eprintln!("qalam: warning: {w}");
+    }
+    if !imported.skipped.is_empty() {
+        eprintln!("qalam: skipped {} (--skip-bad):", plural(imported.skipped.len(), "bad item"));
+        for s in &imported.skipped {
+            eprintln!("  {s}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@
 
 pub mod app;
 pub mod cli;
+pub mod export;
 pub mod model;
 pub mod project;
+pub mod review;
 pub mod session;
 pub mod text;
 pub mod ui;

@@ -514,7 +514,7 @@ impl QalamApp {
     fn dialogs(&mut self, ctx: &egui::Context) {
         let Some(dialog) = self.rt.dialog.clone() else { return };
         let mut close = false;
-        let mut next: Option<Box<dyn FnOnce(&mut Self, &egui::Context)>> = None;
+        let mut next: Option<AfterDialog> = None;
         egui::Modal::new(egui::Id::unique("qalam_dialog")).show(ctx, |ui| {
             ui.set_max_width(520.0);
             match &dialog {
@@ -653,6 +653,9 @@ impl QalamApp {
         &self.rt.last_title
     }
 }
+
+/// What a dialog's button does once the dialog is closed.
+type AfterDialog = Box<dyn FnOnce(&mut QalamApp, &egui::Context)>;
 
 /// Shown when the file dialog returned nothing.
 const NO_DIALOG_HINT: &str = "No file chosen. Without a desktop file dialog: File > Open path… (Ctrl+L), drop a file on the window, or Open recent.";

@@ -1,0 +1,33 @@
+//! Review and agreement: comparing annotators' copies of the same documents, measuring their
+//! agreement, adjudicating a gold copy, and the reviewer's comments and verdicts.
+//!
+//! No egui and no terminal here: the CLI (`qalam agree`) and the GUI build on this module.
+//!
+//! - [`matching`]: documents of several projects matched by the hash of their text;
+//! - [`labels`]: the label of every token (the CoNLL export's tokens), the unit of κ and α;
+//! - [`stats`]: Cohen's κ, Fleiss' κ and Krippendorff's α from additive counts;
+//! - [`agreement`](mod@agreement): span, relation and token agreement per label, document and
+//!   corpus, and [`table`](mod@table) to print it;
+//! - [`adjudicate`](mod@adjudicate): the differences between annotators, the reviewer's
+//!   decisions and the gold project they give;
+//! - [`file`](mod@file): the review file (comments and verdicts) kept beside a project.
+
+pub mod adjudicate;
+pub mod agreement;
+pub mod file;
+pub mod labels;
+pub mod matching;
+pub mod stats;
+pub mod table;
+
+pub use adjudicate::{
+    Adjudication, AdjudicationError, Candidate, Decision, Difference, DifferenceKind, DroppedRelation, GoldProject, RecordedDecision,
+    RelationCandidate, SpanKey, adjudicate,
+};
+pub use agreement::{
+    Agreement, AgreementReport, DocumentAgreement, MatchCounts, PairAgreement, PartialDocument, PerLabel, Score, agreement,
+    agreement_with_progress, annotator_names,
+};
+pub use file::{Comment, ReviewError, ReviewFile, SpanRef, Target, Verdict, load_review, review_path, save_review};
+pub use labels::{LabelSet, OUTSIDE, token_labels};
+pub use matching::{DocumentMatch, Duplicate, Matching, match_documents};
