@@ -508,28 +508,8 @@ fn export_command(args: &ExportArgs) -> anyhow::Result<ExitCode> {
 
 /// Warnings on stderr for what the export left out, dropped or split.
 fn warn_export(report: &ExportReport, options: &ExportOptions) {
-    if !report.omitted.is_empty() {
-        let what: Vec<String> = report.omitted.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        let hint = if options.format == ExportFormat::Doccano && report.omitted.contains_key("relations") { " (--relations writes relations)" } else { "" };
-        eprintln!("qalam: note: {} has no place for {}; not written{hint}", options.format.name(), what.join(", "));
-    }
-    let Some(c) = &report.conll else { return };
-    let dropped = c.dropped_total();
-    if dropped > 0 {
-        let by_label: Vec<String> = c.dropped.iter().map(|(l, n)| format!("{l} {n}")).collect();
-        let policy = match options.overlap {
-            Overlap::Outer => "outer",
-            Overlap::Inner => "inner",
-            Overlap::LabelPriority => "label-priority",
-        };
-        eprintln!(
-            "qalam: warning: {dropped} of {} spans dropped by the overlap policy {policy} or covering no token ({}); --overlap outer|inner|label-priority chooses others",
-            report.spans,
-            by_label.join(", ")
-        );
-    }
-    if c.split > 0 {
-        eprintln!("qalam: warning: {} cross a sentence end and are written as one entity per sentence", plural(c.split, "span"));
+    for line in report.notes(options) {
+        eprintln!("qalam: {line}");
     }
 }
 

@@ -227,3 +227,40 @@ fn sigkill_mid_session_loses_at_most_the_last_seconds_and_recovery_is_offered() 
     assert_eq!(s.project.documents[0].status, DocStatus::Done);
     assert!(s.is_dirty(), "restored changes still need saving");
 }
+
+#[test]
+fn export_from_the_file_menu_writes_jsonl_with_code_point_offsets() {
+    let root = seed_root();
+    let annotated = root.path().join("annotated.ron");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/annotated.ron"), &annotated).expect("copy");
+    let mut h = harness(Startup { path: Some(annotated), root: None });
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Export as").hover();
+    h.run_steps(2);
+    h.get_by_label("jsonl").click();
+    h.run_steps(2);
+    // No desktop dialog here: the path prompt takes over.
+    assert!(matches!(h.state().dialog(), Some(Dialog::ExportPath { .. })), "{:?}", h.state().dialog());
+    let out = root.path().join("out.jsonl");
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path of the file to write:").type_text(&out.display().to_string());
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Export").click();
+    for _ in 0..200 {
+        h.step();
+        if !h.state().export_running() && out.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run_steps(2);
+    assert!(h.state().status().starts_with("Exported 1 document(s), 25 span(s)"), "{}", h.state().status());
+    let line = std::fs::read_to_string(&out).expect("jsonl written");
+    let text = h.state().session().expect("s").project.documents[0].text().to_owned();
+    // The first span's offsets index the text in code points.
+    let v: serde_json::Value = serde_json::from_str(line.lines().next().expect("a line")).expect("json");
+    let span = &v["spans"][0];
+    let (a, b) = (span["start"].as_u64().expect("start") as usize, span["end"].as_u64().expect("end") as usize);
+    let slice: String = text.chars().skip(a).take(b - a).collect();
+    assert_eq!(slice, span["text"].as_str().expect("text"));
+}

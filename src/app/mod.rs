@@ -12,6 +12,7 @@ use crate::text::{BidiLabel, DocumentViewState, TextEngine};
 use crate::ui::annotate::AnnotateState;
 use crate::ui::commands::{self, UiCommand};
 
+mod export;
 mod labeling;
 
 /// Key under which [`Persisted`] is kept in eframe's storage.
@@ -93,6 +94,13 @@ pub enum Dialog {
         /// What to do after a successful save.
         then: Option<Pending>,
     },
+    /// Type where to export (a file, or a folder for brat).
+    ExportPath {
+        /// The format.
+        format: crate::export::ExportFormat,
+        /// The text typed so far.
+        input: String,
+    },
     /// An error or information message.
     Message {
         /// Heading.
@@ -136,6 +144,8 @@ struct Runtime {
     /// Span highlights of the shown document, and the (document, history state, span count)
     /// they were built for.
     highlights: (Option<(usize, u64, usize)>, Vec<crate::text::SpanHighlight>),
+    /// An export running in the background.
+    export: Option<export::ExportJob>,
 }
 
 /// The Qalam application.
@@ -163,6 +173,7 @@ impl QalamApp {
                 doc_view_id: None,
                 exact_selection: false,
                 highlights: (None, Vec::new()),
+                export: None,
             },
         };
         app.apply_theme(&cc.egui_ctx);
@@ -407,6 +418,7 @@ impl QalamApp {
     fn menu_bar(&mut self, ui: &mut egui::Ui) -> Vec<UiCommand> {
         let mut cmds = Vec::new();
         let mut open_recent = None;
+        let mut export_as = None;
         let has_session = self.rt.session.is_some();
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
@@ -431,6 +443,13 @@ impl QalamApp {
                         cmds.push(c);
                     }
                 }
+                ui.menu_button("Export as", |ui| {
+                    for f in export::FORMATS {
+                        if ui.add_enabled(has_session, egui::Button::new(f.name())).clicked() {
+                            export_as = Some(f);
+                        }
+                    }
+                });
                 ui.separator();
                 if commands::menu_item(ui, UiCommand::Quit, true) {
                     cmds.push(UiCommand::Quit);
@@ -457,9 +476,12 @@ impl QalamApp {
                 }
             });
         });
+        let ctx = ui.ctx().clone();
         if let Some(p) = open_recent {
-            let ctx = ui.ctx().clone();
             self.guarded(&ctx, Pending::OpenFile(p));
+        }
+        if let Some(f) = export_as {
+            self.export_with_dialog(&ctx, f);
         }
         cmds
     }
@@ -564,10 +586,15 @@ impl QalamApp {
                         close |= ui.button("Cancel").clicked();
                     });
                 }
-                Dialog::OpenPath { input } | Dialog::SaveAsPath { input, .. } => {
-                    let saving = matches!(dialog, Dialog::SaveAsPath { .. });
-                    ui.heading(if saving { "Save as" } else { "Open path" });
-                    let prompt = ui.label(if saving { "Path of the .ron file to write:" } else { "Path of a .ron project or .txt file:" });
+                Dialog::OpenPath { input } | Dialog::SaveAsPath { input, .. } | Dialog::ExportPath { input, .. } => {
+                    let (heading, prompt) = match &dialog {
+                        Dialog::SaveAsPath { .. } => ("Save as", "Path of the .ron file to write:"),
+                        Dialog::ExportPath { format, .. } if *format == crate::export::ExportFormat::Brat => ("Export", "Folder to write the brat files into:"),
+                        Dialog::ExportPath { .. } => ("Export", "Path of the file to write:"),
+                        _ => ("Open path", "Path of a .ron project or .txt file:"),
+                    };
+                    ui.heading(heading);
+                    let prompt = ui.label(prompt);
                     let mut text = input.clone();
                     let r = ui.add(egui::TextEdit::singleline(&mut text).desired_width(480.0).hint_text("/path/to/file.ron")).labelled_by(prompt.id);
                     if !r.has_focus() && text.is_empty() {
@@ -576,7 +603,12 @@ impl QalamApp {
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     let mut go = enter;
                     ui.horizontal(|ui| {
-                        go |= ui.button(if saving { "Save" } else { "Open" }).clicked();
+                        let action = match &dialog {
+                            Dialog::ExportPath { .. } => "Export",
+                            Dialog::SaveAsPath { .. } => "Save",
+                            _ => "Open",
+                        };
+                        go |= ui.button(action).clicked();
                         close |= ui.button("Cancel").clicked();
                     });
                     if go && !text.trim().is_empty() {
@@ -586,9 +618,13 @@ impl QalamApp {
                                 let then = then.clone();
                                 Box::new(move |app, ctx| app.save(ctx, Some(p), false, then))
                             }
+                            Dialog::ExportPath { format, .. } => {
+                                let format = *format;
+                                Box::new(move |app, ctx| app.start_export(ctx, format, p, false))
+                            }
                             _ => Box::new(move |app, _| app.open_file(&p)),
                         });
-                    } else if let Some(Dialog::OpenPath { input } | Dialog::SaveAsPath { input, .. }) = self.rt.dialog.as_mut() {
+                    } else if let Some(Dialog::OpenPath { input } | Dialog::SaveAsPath { input, .. } | Dialog::ExportPath { input, .. }) = self.rt.dialog.as_mut() {
                         *input = text;
                     }
                 }
@@ -675,6 +711,7 @@ impl eframe::App for QalamApp {
         egui::Panel::top("tools").exact_size(64.0).show(ui, |ui| intents.extend(self.tool_bars(ui)));
         egui::Panel::bottom("status_bar").exact_size(24.0).show(ui, |ui| {
             ui.horizontal_centered(|ui| {
+                self.poll_export(ui);
                 ui.add(egui::Label::new(self.rt.status.as_str()).truncate());
             });
         });

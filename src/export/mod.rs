@@ -117,6 +117,39 @@ pub struct ExportReport {
     pub conll: Option<ConllReport>,
 }
 
+impl ExportReport {
+    /// What the user should hear about this export, one line each ("note: …" for what the
+    /// format cannot hold, "warning: …" for spans dropped or split), for the CLI and the GUI.
+    pub fn notes(&self, options: &ExportOptions) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.omitted.is_empty() {
+            let what: Vec<String> = self.omitted.iter().map(|(k, n)| format!("{n} {k}")).collect();
+            let hint = if options.format == ExportFormat::Doccano && self.omitted.contains_key("relations") { " (--relations writes relations)" } else { "" };
+            out.push(format!("note: {} has no place for {}; not written{hint}", options.format.name(), what.join(", ")));
+        }
+        let Some(c) = &self.conll else { return out };
+        let dropped = c.dropped_total();
+        if dropped > 0 {
+            let by_label: Vec<String> = c.dropped.iter().map(|(l, n)| format!("{l} {n}")).collect();
+            let policy = match options.overlap {
+                Overlap::Outer => "outer",
+                Overlap::Inner => "inner",
+                Overlap::LabelPriority => "label-priority",
+            };
+            out.push(format!(
+                "warning: {dropped} of {} spans dropped by the overlap policy {policy} or covering no token ({}); --overlap outer|inner|label-priority chooses others",
+                self.spans,
+                by_label.join(", ")
+            ));
+        }
+        if c.split > 0 {
+            let spans = if c.split == 1 { "1 span".to_owned() } else { format!("{} spans", c.split) };
+            out.push(format!("warning: {spans} cross a sentence end and are written as one entity per sentence"));
+        }
+        out
+    }
+}
+
 /// The text of `span` in `doc`, taken from the document at its offsets.
 pub(crate) fn span_text<'d>(doc: &'d Document, span: &Span) -> Result<&'d str, ExportError> {
     check_range(doc, span)?;
