@@ -15,7 +15,7 @@ fn bench(c: &mut Criterion) {
     let path = dir.path().join("large.ron");
     let p = bench_fixture::make_large_project(7);
     project::save(&path, &p, SaveGuard::CreateNew).expect("save fixture");
-    let startup = Startup { path: Some(path.clone()), root: None };
+    let startup = Startup { path: Some(path.clone()), root: None, ..Default::default() };
     let mut h = Harness::builder().with_size([1300.0, 800.0]).build_eframe(move |cc| QalamApp::new(cc, startup));
     h.run_steps(3);
     let ctx = h.ctx.clone();

@@ -54,6 +54,16 @@ pub enum Command {
     Import(ImportArgs),
     /// Measure agreement between annotators' copies of the same documents (matched by text).
     Agree(AgreeArgs),
+    /// Open project files read-only in the window to review, compare and adjudicate them.
+    Review(ReviewArgs),
+}
+
+/// Arguments of `qalam review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// One project file to review, or several annotators' copies to compare and adjudicate.
+    #[arg(value_name = "FILE", required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
 }
 
 /// Arguments of `qalam agree`.
@@ -185,6 +195,8 @@ pub fn run_command(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export_command(&args),
         Command::Import(args) => import_command(&args),
         Command::Agree(args) => agree(&args),
+        // The binary opens the window for this one before getting here.
+        Command::Review(_) => anyhow::bail!("`qalam review` opens a window; it has no headless form"),
     }
 }
 

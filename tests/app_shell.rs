@@ -24,7 +24,7 @@ fn harness(startup: Startup) -> Harness<'static, QalamApp> {
 }
 
 fn seed_harness(root: &Path) -> Harness<'static, QalamApp> {
-    harness(Startup { path: None, root: Some(root.to_path_buf()) })
+    harness(Startup { path: None, root: Some(root.to_path_buf()), ..Default::default() })
 }
 
 fn set_status_done(h: &mut Harness<'_, QalamApp>) {
@@ -77,7 +77,7 @@ fn edit_marks_dirty_and_ctrl_s_saves_what_reopens() {
     assert!(h.state().session().is_some_and(|s| !s.is_dirty()), "status: {}", h.state().status());
     assert_eq!(h.state().title(), "Seed article — Qalam");
 
-    let reopened = harness(Startup { path: Some(root.path().join("projects/seed.ron")), root: None });
+    let reopened = harness(Startup { path: Some(root.path().join("projects/seed.ron")), root: None, ..Default::default() });
     assert_eq!(reopened.state().session().map(|s| s.project.documents[0].status), Some(DocStatus::Done));
 }
 
@@ -147,7 +147,7 @@ fn a_broken_file_shows_its_error_in_the_window_with_line_and_column() {
     let root = seed_root();
     let bad = root.path().join("bad.ron");
     std::fs::write(&bad, "(\n  version: 1,\n  name: \"x\"\n  oops\n)").expect("write");
-    let h = harness(Startup { path: Some(bad.clone()), root: None });
+    let h = harness(Startup { path: Some(bad.clone()), root: None, ..Default::default() });
     let Some(Dialog::Message { lines, .. }) = h.state().dialog() else { panic!("no error dialog: {:?}", h.state().dialog()) };
     let text = lines.join("\n");
     assert!(text.contains("bad.ron:"), "{text}");
@@ -187,7 +187,7 @@ fn recent_files_are_remembered() {
 #[test]
 fn kill_child_autosaves_then_waits() {
     let Ok(path) = std::env::var("QALAM_KILL_CHILD") else { return };
-    let mut h = harness(Startup { path: Some(PathBuf::from(path)), root: None });
+    let mut h = harness(Startup { path: Some(PathBuf::from(path)), root: None, ..Default::default() });
     set_status_done(&mut h);
     // Frames advance egui's clock; autosave is due after a few seconds of it.
     for _ in 0..((qalam::session::AUTOSAVE_SECONDS as usize + 1) * 60) {
@@ -219,7 +219,7 @@ fn sigkill_mid_session_loses_at_most_the_last_seconds_and_recovery_is_offered() 
     assert!(edited, "child never reported its edit");
 
     // The project file itself was never saved; the recovery copy has the edit.
-    let mut h = harness(Startup { path: Some(path.clone()), root: None });
+    let mut h = harness(Startup { path: Some(path.clone()), root: None, ..Default::default() });
     assert!(matches!(h.state().dialog(), Some(Dialog::Recover { .. })), "{:?}", h.state().dialog());
     h.get_by_label("Restore recovered changes").click();
     h.run_steps(2);
@@ -233,7 +233,7 @@ fn export_from_the_file_menu_writes_jsonl_with_code_point_offsets() {
     let root = seed_root();
     let annotated = root.path().join("annotated.ron");
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/annotated.ron"), &annotated).expect("copy");
-    let mut h = harness(Startup { path: Some(annotated), root: None });
+    let mut h = harness(Startup { path: Some(annotated), root: None, ..Default::default() });
     h.get_by_label("File").click();
     h.run_steps(2);
     h.get_by_label("Export as").hover();

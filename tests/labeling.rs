@@ -19,7 +19,7 @@ fn seed_copy() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn open(path: &Path) -> Harness<'static, QalamApp> {
-    let startup = Startup { path: Some(path.to_path_buf()), root: None };
+    let startup = Startup { path: Some(path.to_path_buf()), root: None, ..Default::default() };
     let mut h = Harness::builder().with_size([1300.0, 800.0]).build_eframe(move |cc| QalamApp::new(cc, startup));
     h.run_steps(4);
     h

@@ -108,6 +108,7 @@ fn snapshot_spans_across_digit_run() {
                 end: next + 6,
                 color: Color32::from_rgb(0x2e, 0x86, 0xde),
                 label: "date".into(),
+                lane: None,
             },
             SpanHighlight {
                 id: 2,
@@ -115,6 +116,7 @@ fn snapshot_spans_across_digit_run() {
                 end: y + 4,
                 color: Color32::from_rgb(0xe6, 0x7e, 0x22),
                 label: "year".into(),
+                lane: None,
             },
             SpanHighlight {
                 id: 3,
@@ -122,6 +124,7 @@ fn snapshot_spans_across_digit_run() {
                 end: 4,
                 color: Color32::from_rgb(0x27, 0xae, 0x60),
                 label: "verb".into(),
+                lane: None,
             },
         ],
         selected: Some(1),

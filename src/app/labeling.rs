@@ -31,9 +31,12 @@ impl QalamApp {
         }
         let span_selected = self.rt.annotate.selected_span.is_some();
         let linking = self.rt.annotate.linking.is_some();
+        let reviewing = self.rt.review.is_some();
         let cmds = UiCommand::from_shortcuts(ctx, typing, |c| match c {
-            UiCommand::LeftEdgeLeft | UiCommand::LeftEdgeRight | UiCommand::RightEdgeLeft | UiCommand::RightEdgeRight => span_selected,
-            UiCommand::ConfirmLink => linking,
+            UiCommand::LeftEdgeLeft | UiCommand::LeftEdgeRight | UiCommand::RightEdgeLeft | UiCommand::RightEdgeRight => span_selected && !reviewing,
+            UiCommand::ConfirmLink => linking && !reviewing,
+            UiCommand::NextDifference | UiCommand::PreviousDifference | UiCommand::PickLeft | UiCommand::PickRight | UiCommand::KeepBoth | UiCommand::DropBoth => reviewing,
+            UiCommand::DeleteSelection | UiCommand::NextSpan | UiCommand::PreviousSpan | UiCommand::Find => !reviewing,
             _ => true,
         });
         let mut intents = Vec::new();
@@ -103,7 +106,7 @@ impl QalamApp {
             let spans = doc
                 .spans
                 .iter()
-                .map(|sp| SpanHighlight { id: sp.id, start: sp.start, end: sp.end, color: label_color(&s.project, &sp.label), label: sp.label.clone() })
+                .map(|sp| SpanHighlight { id: sp.id, start: sp.start, end: sp.end, color: label_color(&s.project, &sp.label), label: sp.label.clone(), lane: None })
                 .collect();
             self.rt.highlights = (Some(key), spans);
         }

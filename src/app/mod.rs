@@ -14,6 +14,7 @@ use crate::ui::commands::{self, UiCommand};
 
 mod export;
 mod labeling;
+mod review;
 
 /// Key under which [`Persisted`] is kept in eframe's storage.
 const STORAGE_KEY: &str = "qalam";
@@ -58,6 +59,10 @@ pub enum Pending {
     OpenDialog,
     /// Show the path prompt.
     OpenPathPrompt,
+    /// Open these files for review.
+    Review(Vec<PathBuf>),
+    /// Pick files to review.
+    ReviewDialog,
     /// Quit.
     Quit,
 }
@@ -94,6 +99,16 @@ pub enum Dialog {
         /// What to do after a successful save.
         then: Option<Pending>,
     },
+    /// Type the project files to review.
+    ReviewPaths {
+        /// The text typed so far.
+        input: String,
+    },
+    /// Type where to write the gold copy.
+    GoldPath {
+        /// The text typed so far.
+        input: String,
+    },
     /// Type where to export (a file, or a folder for brat).
     ExportPath {
         /// The format.
@@ -117,6 +132,8 @@ pub enum Dialog {
 pub struct Startup {
     /// A `.ron` project or `.txt` file given on the command line.
     pub path: Option<PathBuf>,
+    /// Project files to open read-only for review (overrides `path`).
+    pub review: Vec<PathBuf>,
     /// Where the example projects and seeds live (default: `projects/` and `seeds/` in the
     /// working directory, else beside the source tree).
     pub root: Option<PathBuf>,
@@ -146,6 +163,10 @@ struct Runtime {
     highlights: (Option<(usize, u64, usize)>, Vec<crate::text::SpanHighlight>),
     /// An export running in the background.
     export: Option<export::ExportJob>,
+    /// Review mode: files opened read-only for comparison and adjudication.
+    review: Option<crate::review::session::ReviewSession>,
+    /// Review-mode selections.
+    review_ui: review::ReviewUi,
 }
 
 /// The Qalam application.
@@ -174,10 +195,13 @@ impl QalamApp {
                 exact_selection: false,
                 highlights: (None, Vec::new()),
                 export: None,
+                review: None,
+                review_ui: review::ReviewUi::default(),
             },
         };
         app.apply_theme(&cc.egui_ctx);
         match startup.path {
+            _ if !startup.review.is_empty() => app.open_review(&startup.review),
             Some(p) => app.open_file(&p),
             None => app.open_seed_project(startup.root.as_deref()),
         }
@@ -227,9 +251,13 @@ impl QalamApp {
     /// Screen rectangles (as drawn last frame) of a code-point range of the current
     /// document, one per visual piece: where a pointer must go to touch those characters.
     pub fn range_rects(&mut self, range: std::ops::Range<usize>) -> Vec<egui::Rect> {
-        let Some(s) = self.rt.session.as_ref() else { return Vec::new() };
-        let Some(doc) = s.project.documents.get(s.current_doc) else { return Vec::new() };
-        self.rt.view.range_rects(&mut self.rt.engine, doc.text(), range)
+        let text = match (&self.rt.session, &self.rt.review) {
+            (Some(s), _) => s.project.documents.get(s.current_doc).map(|d| d.text()),
+            (None, Some(r)) => r.text(r.current),
+            (None, None) => None,
+        };
+        let Some(text) = text else { return Vec::new() };
+        self.rt.view.range_rects(&mut self.rt.engine, text, range)
     }
 
     fn apply_theme(&self, ctx: &egui::Context) {
@@ -270,6 +298,7 @@ impl QalamApp {
     }
 
     fn set_session(&mut self, s: Session) {
+        self.rt.review = None;
         if let Some(p) = &s.path
             && p.exists()
         {
@@ -297,7 +326,7 @@ impl QalamApp {
     }
 
     fn is_dirty(&self) -> bool {
-        self.rt.session.as_ref().is_some_and(Session::is_dirty)
+        self.rt.session.as_ref().is_some_and(Session::is_dirty) || self.rt.review.as_ref().is_some_and(|r| r.reviews_dirty)
     }
 
     /// Runs `then` now, or first asks about unsaved changes.
@@ -314,6 +343,8 @@ impl QalamApp {
             Pending::OpenFile(p) => self.open_file(&p),
             Pending::OpenDialog => self.open_with_dialog(),
             Pending::OpenPathPrompt => self.rt.dialog = Some(Dialog::OpenPath { input: String::new() }),
+            Pending::Review(paths) => self.open_review(&paths),
+            Pending::ReviewDialog => self.review_with_dialog(),
             Pending::Quit => {
                 self.rt.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -384,7 +415,16 @@ impl QalamApp {
         match cmd {
             UiCommand::Open => self.guarded(ctx, Pending::OpenDialog),
             UiCommand::OpenPath => self.guarded(ctx, Pending::OpenPathPrompt),
+            UiCommand::Save if self.rt.review.is_some() => self.save_reviews(),
             UiCommand::Save => self.save(ctx, None, false, None),
+            UiCommand::OpenForReview => self.guarded(ctx, Pending::ReviewDialog),
+            UiCommand::NextDifference
+            | UiCommand::PreviousDifference
+            | UiCommand::PickLeft
+            | UiCommand::PickRight
+            | UiCommand::KeepBoth
+            | UiCommand::DropBoth
+            | UiCommand::SaveGold => self.review_command(ctx, cmd),
             UiCommand::SaveAs => self.save_as(ctx, None),
             UiCommand::Quit => self.guarded(ctx, Pending::Quit),
             UiCommand::Undo | UiCommand::Redo => {
@@ -420,9 +460,10 @@ impl QalamApp {
         let mut open_recent = None;
         let mut export_as = None;
         let has_session = self.rt.session.is_some();
+        let reviewing = self.rt.review.is_some();
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                for c in [UiCommand::Open, UiCommand::OpenPath] {
+                for c in [UiCommand::Open, UiCommand::OpenPath, UiCommand::OpenForReview] {
                     if commands::menu_item(ui, c, true) {
                         cmds.push(c);
                     }
@@ -439,9 +480,13 @@ impl QalamApp {
                 });
                 ui.separator();
                 for c in [UiCommand::Save, UiCommand::SaveAs] {
-                    if commands::menu_item(ui, c, has_session) {
+                    let on = has_session || (c == UiCommand::Save && reviewing);
+                    if commands::menu_item(ui, c, on) {
                         cmds.push(c);
                     }
+                }
+                if commands::menu_item(ui, UiCommand::SaveGold, reviewing) {
+                    cmds.push(UiCommand::SaveGold);
                 }
                 ui.menu_button("Export as", |ui| {
                     for f in export::FORMATS {
@@ -586,11 +631,13 @@ impl QalamApp {
                         close |= ui.button("Cancel").clicked();
                     });
                 }
-                Dialog::OpenPath { input } | Dialog::SaveAsPath { input, .. } | Dialog::ExportPath { input, .. } => {
+                Dialog::OpenPath { input } | Dialog::SaveAsPath { input, .. } | Dialog::ExportPath { input, .. } | Dialog::ReviewPaths { input } | Dialog::GoldPath { input } => {
                     let (heading, prompt) = match &dialog {
                         Dialog::SaveAsPath { .. } => ("Save as", "Path of the .ron file to write:"),
                         Dialog::ExportPath { format, .. } if *format == crate::export::ExportFormat::Brat => ("Export", "Folder to write the brat files into:"),
                         Dialog::ExportPath { .. } => ("Export", "Path of the file to write:"),
+                        Dialog::ReviewPaths { .. } => ("Open for review", "Project files to review, separated by ';':"),
+                        Dialog::GoldPath { .. } => ("Save gold copy", "Path of the gold .ron file to write:"),
                         _ => ("Open path", "Path of a .ron project or .txt file:"),
                     };
                     ui.heading(heading);
@@ -605,6 +652,8 @@ impl QalamApp {
                     ui.horizontal(|ui| {
                         let action = match &dialog {
                             Dialog::ExportPath { .. } => "Export",
+                            Dialog::ReviewPaths { .. } => "Review",
+                            Dialog::GoldPath { .. } => "Save gold",
                             Dialog::SaveAsPath { .. } => "Save",
                             _ => "Open",
                         };
@@ -622,9 +671,17 @@ impl QalamApp {
                                 let format = *format;
                                 Box::new(move |app, ctx| app.start_export(ctx, format, p, false))
                             }
+                            Dialog::ReviewPaths { .. } => {
+                                let paths: Vec<PathBuf> = text.split(';').map(str::trim).filter(|t| !t.is_empty()).map(PathBuf::from).collect();
+                                Box::new(move |app, _| app.open_review(&paths))
+                            }
+                            Dialog::GoldPath { .. } => Box::new(move |app, ctx| app.save_gold(ctx, p, false)),
                             _ => Box::new(move |app, _| app.open_file(&p)),
                         });
-                    } else if let Some(Dialog::OpenPath { input } | Dialog::SaveAsPath { input, .. } | Dialog::ExportPath { input, .. }) = self.rt.dialog.as_mut() {
+                    } else if let Some(
+                        Dialog::OpenPath { input } | Dialog::SaveAsPath { input, .. } | Dialog::ExportPath { input, .. } | Dialog::ReviewPaths { input } | Dialog::GoldPath { input },
+                    ) = self.rt.dialog.as_mut()
+                    {
                         *input = text;
                     }
                 }
@@ -663,7 +720,11 @@ impl QalamApp {
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
-        let title = self.rt.session.as_ref().map_or_else(|| "Qalam".to_owned(), Session::window_title);
+        let title = match (&self.rt.session, &self.rt.review) {
+            (Some(s), _) => s.window_title(),
+            (None, Some(r)) => format!("{}Review: {} — Qalam", if r.reviews_dirty { "*" } else { "" }, r.names.join(", ")),
+            (None, None) => "Qalam".to_owned(),
+        };
         if title != self.rt.last_title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.rt.last_title = title;
@@ -708,16 +769,29 @@ impl eframe::App for QalamApp {
         let (mut cmds, mut intents) = if self.rt.dialog.is_none() { self.keyboard(&ctx) } else { Default::default() };
         egui::Panel::top("menu_bar").show(ui, |ui| cmds.extend(self.menu_bar(ui)));
         // Fixed heights above and below the text: nothing may move it during a drag.
-        egui::Panel::top("tools").exact_size(64.0).show(ui, |ui| intents.extend(self.tool_bars(ui)));
+        let reviewing = self.rt.review.is_some();
+        egui::Panel::top("tools").exact_size(64.0).show(ui, |ui| {
+            if reviewing {
+                self.review_bar(ui);
+            } else {
+                intents.extend(self.tool_bars(ui));
+            }
+        });
         egui::Panel::bottom("status_bar").exact_size(24.0).show(ui, |ui| {
             ui.horizontal_centered(|ui| {
                 self.poll_export(ui);
                 ui.add(egui::Label::new(self.rt.status.as_str()).truncate());
             });
         });
-        egui::Panel::left("documents").default_size(220.0).show(ui, |ui| self.document_list(ui));
-        egui::Panel::right("annotations").default_size(320.0).show(ui, |ui| intents.extend(self.side_panel(ui)));
-        egui::CentralPanel::default().show(ui, |ui| intents.extend(self.central(ui)));
+        if reviewing {
+            egui::Panel::left("review_documents").default_size(220.0).show(ui, |ui| self.review_documents(ui));
+            egui::Panel::right("differences").default_size(340.0).show(ui, |ui| self.review_side(ui));
+            egui::CentralPanel::default().show(ui, |ui| self.review_central(ui));
+        } else {
+            egui::Panel::left("documents").default_size(220.0).show(ui, |ui| self.document_list(ui));
+            egui::Panel::right("annotations").default_size(320.0).show(ui, |ui| intents.extend(self.side_panel(ui)));
+            egui::CentralPanel::default().show(ui, |ui| intents.extend(self.central(ui)));
+        }
         self.dialogs(&ctx);
         for c in cmds {
             self.run_command(&ctx, c);

@@ -10,13 +10,17 @@
 //!   corpus, and [`table`](mod@table) to print it;
 //! - [`adjudicate`](mod@adjudicate): the differences between annotators, the reviewer's
 //!   decisions and the gold project they give;
-//! - [`file`](mod@file): the review file (comments and verdicts) kept beside a project.
+//! - [`file`](mod@file): the review file (comments and verdicts) kept beside a project;
+//! - [`compare`]: how each annotator's spans stand against the others' (comparison colours);
+//! - [`session`]: a reviewer's open files, decisions and review files together.
 
 pub mod adjudicate;
 pub mod agreement;
+pub mod compare;
 pub mod file;
 pub mod labels;
 pub mod matching;
+pub mod session;
 pub mod stats;
 pub mod table;
 

@@ -25,6 +25,9 @@ pub struct SpanHighlight {
     pub color: Color32,
     /// Shown in the hover tooltip.
     pub label: String,
+    /// A fixed underline lane (e.g. one per annotator in a comparison); `None` lets the view
+    /// stack overlapping spans in lanes itself.
+    pub lane: Option<usize>,
 }
 
 /// Selection, caret and scrolling state of one document view, kept by the caller.
@@ -146,6 +149,9 @@ fn to_screen(r: PxRect, origin_px: [f32; 2], ppp: f32) -> Rect {
 
 /// Lanes for span underlines: overlapping spans get different lanes, nested ones stack.
 fn assign_lanes(spans: &[SpanHighlight]) -> Vec<usize> {
+    if spans.iter().any(|s| s.lane.is_some()) {
+        return spans.iter().map(|s| s.lane.unwrap_or(0)).collect();
+    }
     let mut order: Vec<usize> = (0..spans.len()).collect();
     order.sort_by_key(|&i| (spans[i].start, std::cmp::Reverse(spans[i].end)));
     let mut lane_end: Vec<usize> = Vec::new();
@@ -752,6 +758,7 @@ mod tests {
             end,
             color: Color32::RED,
             label: String::new(),
+            lane: None,
         };
         let spans = [s(0, 10), s(2, 5), s(6, 8), s(12, 20), s(3, 4)];
         let lanes = assign_lanes(&spans);

@@ -54,6 +54,22 @@ pub enum UiCommand {
     RightEdgeLeft,
     /// Move the selected span's right edge one character right.
     RightEdgeRight,
+    /// Open project files read-only for review and comparison.
+    OpenForReview,
+    /// Review: go to the next difference.
+    NextDifference,
+    /// Review: go to the previous difference.
+    PreviousDifference,
+    /// Review: keep the first file's reading of this difference.
+    PickLeft,
+    /// Review: keep the second file's reading of this difference.
+    PickRight,
+    /// Review: keep every reading of this difference.
+    KeepBoth,
+    /// Review: keep no reading of this difference.
+    DropBoth,
+    /// Review: write the adjudicated gold project.
+    SaveGold,
 }
 
 /// The command table row: command, menu title and shortcuts (the first is shown in menus).
@@ -75,6 +91,8 @@ const NONE: Modifiers = Modifiers::NONE;
 
 /// All commands, in menu order.
 pub const COMMANDS: &[CommandInfo] = &[
+    // Open for review before Open: Ctrl+O would otherwise also accept Ctrl+Shift+O.
+    CommandInfo { command: UiCommand::OpenForReview, title: "Open for review…", shortcuts: &[sc(CMD_SHIFT, Key::O)] },
     CommandInfo { command: UiCommand::Open, title: "Open…", shortcuts: &[sc(Modifiers::COMMAND, Key::O)] },
     CommandInfo { command: UiCommand::OpenPath, title: "Open path…", shortcuts: &[sc(Modifiers::COMMAND, Key::L)] },
     // Save as before Save: Ctrl+S would otherwise also accept Ctrl+Shift+S.
@@ -102,6 +120,13 @@ pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo { command: UiCommand::LeftEdgeRight, title: "Span: left edge one character right", shortcuts: &[sc(Modifiers::SHIFT, Key::ArrowRight)] },
     CommandInfo { command: UiCommand::RightEdgeLeft, title: "Span: right edge one character left", shortcuts: &[sc(Modifiers::ALT, Key::ArrowLeft)] },
     CommandInfo { command: UiCommand::RightEdgeRight, title: "Span: right edge one character right", shortcuts: &[sc(Modifiers::ALT, Key::ArrowRight)] },
+    CommandInfo { command: UiCommand::NextDifference, title: "Review: next difference", shortcuts: &[sc(NONE, Key::N), sc(NONE, Key::J)] },
+    CommandInfo { command: UiCommand::PreviousDifference, title: "Review: previous difference", shortcuts: &[sc(NONE, Key::P), sc(NONE, Key::K)] },
+    CommandInfo { command: UiCommand::PickLeft, title: "Review: keep the first file's reading", shortcuts: &[sc(NONE, Key::Num1)] },
+    CommandInfo { command: UiCommand::PickRight, title: "Review: keep the second file's reading", shortcuts: &[sc(NONE, Key::Num2)] },
+    CommandInfo { command: UiCommand::KeepBoth, title: "Review: keep both readings", shortcuts: &[sc(NONE, Key::B)] },
+    CommandInfo { command: UiCommand::DropBoth, title: "Review: drop both readings", shortcuts: &[sc(NONE, Key::D)] },
+    CommandInfo { command: UiCommand::SaveGold, title: "Save gold as…", shortcuts: &[sc(CMD_SHIFT, Key::G)] },
 ];
 
 impl UiCommand {
@@ -190,6 +215,14 @@ mod tests {
     #[test]
     fn every_command_has_a_row_and_no_shortcut_is_used_twice() {
         let all = [
+            UiCommand::OpenForReview,
+            UiCommand::NextDifference,
+            UiCommand::PreviousDifference,
+            UiCommand::PickLeft,
+            UiCommand::PickRight,
+            UiCommand::KeepBoth,
+            UiCommand::DropBoth,
+            UiCommand::SaveGold,
             UiCommand::Find,
             UiCommand::DeleteSelection,
             UiCommand::ClearSelection,
