@@ -155,3 +155,16 @@ fn comments_and_verdicts_go_to_review_files_and_projects_stay_untouched() {
     let after: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).expect("read")).collect();
     assert_eq!(before, after, "project files are never written in review mode");
 }
+
+#[test]
+fn the_agreement_view_shows_what_qalam_agree_prints() {
+    let (_dir, paths) = example_pair();
+    let mut h = open(&paths);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
+    h.run_steps(2);
+    let Some(qalam::app::Dialog::Table { text, .. }) = h.state().dialog().cloned() else { panic!("no agreement table: {:?}", h.state().dialog()) };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qalam")).arg("agree").args(&paths).output().expect("run qalam agree");
+    assert!(out.status.success());
+    assert_eq!(text, String::from_utf8(out.stdout).expect("utf-8"));
+    assert!(text.contains("κ") || text.to_lowercase().contains("kappa"), "{text}");
+}

@@ -35,7 +35,7 @@ impl QalamApp {
         let cmds = UiCommand::from_shortcuts(ctx, typing, |c| match c {
             UiCommand::LeftEdgeLeft | UiCommand::LeftEdgeRight | UiCommand::RightEdgeLeft | UiCommand::RightEdgeRight => span_selected && !reviewing,
             UiCommand::ConfirmLink => linking && !reviewing,
-            UiCommand::NextDifference | UiCommand::PreviousDifference | UiCommand::PickLeft | UiCommand::PickRight | UiCommand::KeepBoth | UiCommand::DropBoth => reviewing,
+            UiCommand::NextDifference | UiCommand::PreviousDifference | UiCommand::PickLeft | UiCommand::PickRight | UiCommand::KeepBoth | UiCommand::DropBoth | UiCommand::ShowAgreement | UiCommand::SaveGold => reviewing,
             UiCommand::DeleteSelection | UiCommand::NextSpan | UiCommand::PreviousSpan | UiCommand::Find => !reviewing,
             _ => true,
         });

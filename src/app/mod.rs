@@ -125,6 +125,13 @@ pub enum Dialog {
     },
     /// The keyboard shortcut sheet.
     Shortcuts,
+    /// A monospaced table (the agreement numbers).
+    Table {
+        /// Heading.
+        title: String,
+        /// The table's text.
+        text: String,
+    },
 }
 
 /// How the app was asked to start.
@@ -424,7 +431,8 @@ impl QalamApp {
             | UiCommand::PickRight
             | UiCommand::KeepBoth
             | UiCommand::DropBoth
-            | UiCommand::SaveGold => self.review_command(ctx, cmd),
+            | UiCommand::SaveGold
+            | UiCommand::ShowAgreement => self.review_command(ctx, cmd),
             UiCommand::SaveAs => self.save_as(ctx, None),
             UiCommand::Quit => self.guarded(ctx, Pending::Quit),
             UiCommand::Undo | UiCommand::Redo => {
@@ -485,8 +493,10 @@ impl QalamApp {
                         cmds.push(c);
                     }
                 }
-                if commands::menu_item(ui, UiCommand::SaveGold, reviewing) {
-                    cmds.push(UiCommand::SaveGold);
+                for c in [UiCommand::SaveGold, UiCommand::ShowAgreement] {
+                    if commands::menu_item(ui, c, reviewing) {
+                        cmds.push(c);
+                    }
                 }
                 ui.menu_button("Export as", |ui| {
                     for f in export::FORMATS {
@@ -693,6 +703,13 @@ impl QalamApp {
                         }
                     });
                     close |= ui.button("OK").clicked();
+                }
+                Dialog::Table { title, text } => {
+                    ui.heading(title);
+                    egui::ScrollArea::both().max_height(500.0).show(ui, |ui| {
+                        ui.add(egui::Label::new(egui::RichText::new(text).monospace()).extend());
+                    });
+                    close |= ui.button("Close").clicked();
                 }
                 Dialog::Shortcuts => {
                     ui.heading("Keyboard shortcuts");

@@ -124,6 +124,11 @@ impl QalamApp {
                 self.save_gold_with_dialog(ctx);
                 return;
             }
+            UiCommand::ShowAgreement => {
+                let text = r.agreement_table();
+                self.rt.dialog = Some(Dialog::Table { title: "Agreement (same numbers as qalam agree)".to_owned(), text });
+                return;
+            }
             _ => return,
         };
         self.decide(decision);

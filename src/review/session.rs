@@ -174,6 +174,14 @@ impl ReviewSession {
         Ok(gold.project.documents.iter().map(|d| d.spans.len()).sum())
     }
 
+    /// The agreement table of these files, exactly as `qalam agree` prints it.
+    pub fn agreement_table(&self) -> String {
+        let refs: Vec<&Project> = self.projects.iter().collect();
+        let report = super::agreement::agreement(&refs);
+        let files: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+        super::table::render_table(&report, &files)
+    }
+
     /// Where the gold copy goes by default: `NAME.gold.ron` beside the first file.
     pub fn default_gold_path(&self) -> PathBuf {
         let first = self.paths.first().cloned().unwrap_or_default();

@@ -70,6 +70,8 @@ pub enum UiCommand {
     DropBoth,
     /// Review: write the adjudicated gold project.
     SaveGold,
+    /// Review: show the agreement table.
+    ShowAgreement,
 }
 
 /// The command table row: command, menu title and shortcuts (the first is shown in menus).
@@ -127,6 +129,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo { command: UiCommand::KeepBoth, title: "Review: keep both readings", shortcuts: &[sc(NONE, Key::B)] },
     CommandInfo { command: UiCommand::DropBoth, title: "Review: drop both readings", shortcuts: &[sc(NONE, Key::D)] },
     CommandInfo { command: UiCommand::SaveGold, title: "Save gold as…", shortcuts: &[sc(CMD_SHIFT, Key::G)] },
+    CommandInfo { command: UiCommand::ShowAgreement, title: "Agreement…", shortcuts: &[sc(CMD_SHIFT, Key::A)] },
 ];
 
 impl UiCommand {
@@ -223,6 +226,7 @@ mod tests {
             UiCommand::KeepBoth,
             UiCommand::DropBoth,
             UiCommand::SaveGold,
+            UiCommand::ShowAgreement,
             UiCommand::Find,
             UiCommand::DeleteSelection,
             UiCommand::ClearSelection,
