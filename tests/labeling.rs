@@ -266,3 +266,30 @@ fn keyboard_only_marking_relabeling_and_span_stepping() {
     assert!(matches!(h.state().dialog(), Some(qalam::app::Dialog::Shortcuts)));
     h.get_by_label("Label the selection (or relabel the span) \"claim\"");
 }
+
+#[test]
+fn attributes_without_a_mouse() {
+    let (_dir, path) = seed_copy();
+    let mut h = open(&path);
+    // The caret starts at the beginning of the text; Shift+Left selects forward in Arabic.
+    for _ in 0..5 {
+        h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+        h.step();
+    }
+    h.run_steps(2);
+    key(&mut h, Key::Num2);
+    assert_eq!(spans(&h), [("claim".to_owned(), 0, 5, "أفادت".to_owned())]);
+    // F6 puts the keyboard on the details panel; Tab reaches the attribute, Space opens it.
+    key(&mut h, Key::F6);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::Space);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::Space);
+    let quote = h.state().session().and_then(|s| s.project.documents[0].span(1)?.attributes.get("quote").cloned());
+    assert_eq!(quote.as_deref(), Some("direct"), "status: {}", h.state().status());
+    // Esc brings the keyboard back to the text, where label keys work again.
+    key(&mut h, Key::Escape);
+    key(&mut h, Key::Num3);
+    assert_eq!(spans(&h)[0].0, "entity");
+}

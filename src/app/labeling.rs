@@ -23,12 +23,19 @@ impl QalamApp {
         let focused = ctx.memory(|m| m.focused());
         // Only a text field owns plain keys; a focused button does not.
         let typing = focused.is_some_and(|id| Some(id) != self.rt.doc_view_id && egui::text_edit::TextEditState::load(ctx, id).is_some());
-        // Keys act on the document unless a text field is being typed in.
+        // Keys act on the document unless a text field is being typed in, or the user moved
+        // the keyboard to the panels (F6).
+        let in_text = focused.is_some() && focused == self.rt.doc_view_id;
+        if in_text {
+            self.rt.focus_panels = false;
+        }
         if focused.is_none()
+            && !self.rt.focus_panels
             && let Some(id) = self.rt.doc_view_id
         {
             ctx.memory_mut(|m| m.request_focus(id));
         }
+        let in_text = in_text || (focused.is_none() && !self.rt.focus_panels);
         let span_selected = self.rt.annotate.selected_span.is_some();
         let linking = self.rt.annotate.linking.is_some();
         let reviewing = self.rt.review.is_some();
@@ -36,7 +43,9 @@ impl QalamApp {
             UiCommand::LeftEdgeLeft | UiCommand::LeftEdgeRight | UiCommand::RightEdgeLeft | UiCommand::RightEdgeRight => span_selected && !reviewing,
             UiCommand::ConfirmLink => linking && !reviewing,
             UiCommand::NextDifference | UiCommand::PreviousDifference | UiCommand::PickLeft | UiCommand::PickRight | UiCommand::KeepBoth | UiCommand::DropBoth | UiCommand::ShowAgreement | UiCommand::SaveGold => reviewing,
-            UiCommand::DeleteSelection | UiCommand::NextSpan | UiCommand::PreviousSpan | UiCommand::Find => !reviewing,
+            UiCommand::DeleteSelection | UiCommand::Find => !reviewing,
+            // In the panels, Tab moves between controls (egui's own focus order).
+            UiCommand::NextSpan | UiCommand::PreviousSpan => !reviewing && in_text,
             _ => true,
         });
         let mut intents = Vec::new();
@@ -179,6 +188,13 @@ impl QalamApp {
                 return;
             }
             UiCommand::DeleteSelection => Intent::DeleteSelected,
+            UiCommand::ClearSelection if self.rt.focus_panels => {
+                self.rt.focus_panels = false;
+                if let Some(id) = self.rt.doc_view_id {
+                    self.rt.view_focus_request = Some(id);
+                }
+                return;
+            }
             UiCommand::ClearSelection if self.rt.annotate.linking.is_some() => Intent::CancelLink,
             UiCommand::ClearSelection => {
                 self.rt.view.set_selection(None);

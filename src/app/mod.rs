@@ -174,6 +174,10 @@ struct Runtime {
     review: Option<crate::review::session::ReviewSession>,
     /// Review-mode selections.
     review_ui: review::ReviewUi,
+    /// The keyboard was moved to the panels (F6): the text view does not take focus back.
+    focus_panels: bool,
+    /// Give the text view keyboard focus on the next frame.
+    view_focus_request: Option<egui::Id>,
 }
 
 /// The Qalam application.
@@ -204,6 +208,8 @@ impl QalamApp {
                 export: None,
                 review: None,
                 review_ui: review::ReviewUi::default(),
+                focus_panels: false,
+                view_focus_request: None,
             },
         };
         app.apply_theme(&cc.egui_ctx);
@@ -459,6 +465,19 @@ impl QalamApp {
                 self.apply_theme(ctx);
             }
             UiCommand::ShowShortcuts => self.rt.dialog = Some(Dialog::Shortcuts),
+            UiCommand::FocusPanels => {
+                self.rt.focus_panels = true;
+                ctx.memory_mut(|m| {
+                    if let Some(id) = self.rt.doc_view_id {
+                        m.surrender_focus(id);
+                    }
+                    match self.rt.annotate.first_control {
+                        Some(first) => m.request_focus(first),
+                        None => m.move_focus(egui::FocusDirection::Next),
+                    }
+                });
+                self.rt.status = "Keyboard in the panels: Tab between controls, Space to press, Esc back to the text".to_owned();
+            }
             _ => self.labeling_command(cmd),
         }
     }
@@ -815,6 +834,9 @@ impl eframe::App for QalamApp {
         }
         for i in intents {
             self.apply_intent(i);
+        }
+        if let Some(id) = self.rt.view_focus_request.take() {
+            ctx.memory_mut(|m| m.request_focus(id));
         }
         self.autosave(&ctx);
         self.update_title(&ctx);

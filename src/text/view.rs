@@ -450,6 +450,11 @@ impl<'a> DocumentView<'a> {
                                 Key::End => doc.row_end(fonts, c),
                                 _ => continue,
                             };
+                            // Shift-moving from a caret never placed by a click starts the
+                            // selection where the caret was.
+                            if state.anchor.is_none() {
+                                state.anchor = Some(c);
+                            }
                             state.caret = Some(moved);
                             if !modifiers.shift {
                                 state.anchor = Some(moved);

@@ -77,6 +77,8 @@ pub struct AnnotateState {
     pub search: SearchState,
     /// Note being edited: span id and text (committed on focus loss).
     pub note_draft: Option<(SpanId, String)>,
+    /// The details panel's first control, where F6 puts the keyboard.
+    pub first_control: Option<egui::Id>,
 }
 
 /// The search bar's state.
@@ -241,6 +243,7 @@ pub fn details_panel(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Proje
     let mut out = Vec::new();
     ui.heading("Details");
     let Some(span) = state.selected_span.and_then(|id| doc.span(id)) else {
+        state.first_control = None;
         ui.label("Select a span: click it, or Tab through the spans.");
         return out;
     };
@@ -249,13 +252,14 @@ pub fn details_panel(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Proje
         ui.label(format!("#{}  {}..{}", span.id, span.start, span.end));
     });
     BidiLabel::new(&span.text).max_width(ui.available_width()).font_size(16.0).show(ui, engine);
-    egui::ComboBox::from_label("Label").selected_text(span.label.as_str()).show_ui(ui, |ui| {
+    let combo = egui::ComboBox::from_label("Label").selected_text(span.label.as_str()).show_ui(ui, |ui| {
         for l in &project.schema.span_labels {
             if ui.selectable_label(l.name == span.label, l.name.as_str()).clicked() && l.name != span.label {
                 out.push(Intent::Label(l.name.clone()));
             }
         }
     });
+    state.first_control = Some(combo.response.id);
     for a in project.schema.attributes_of(&span.label) {
         let current = span.attributes.get(&a.name).cloned();
         egui::ComboBox::from_label(format!("{}.{}", a.label, a.name)).selected_text(current.as_deref().unwrap_or("—")).show_ui(ui, |ui| {

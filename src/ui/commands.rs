@@ -72,6 +72,8 @@ pub enum UiCommand {
     SaveGold,
     /// Review: show the agreement table.
     ShowAgreement,
+    /// Move keyboard focus from the text to the panels' controls (Tab between them, Esc back).
+    FocusPanels,
 }
 
 /// The command table row: command, menu title and shortcuts (the first is shown in menus).
@@ -130,6 +132,7 @@ pub const COMMANDS: &[CommandInfo] = &[
     CommandInfo { command: UiCommand::DropBoth, title: "Review: drop both readings", shortcuts: &[sc(NONE, Key::D)] },
     CommandInfo { command: UiCommand::SaveGold, title: "Save gold as…", shortcuts: &[sc(CMD_SHIFT, Key::G)] },
     CommandInfo { command: UiCommand::ShowAgreement, title: "Agreement…", shortcuts: &[sc(CMD_SHIFT, Key::A)] },
+    CommandInfo { command: UiCommand::FocusPanels, title: "Keyboard to the panels (Tab between controls, Esc back to the text)", shortcuts: &[sc(NONE, Key::F6)] },
 ];
 
 impl UiCommand {
@@ -159,7 +162,7 @@ impl UiCommand {
                 if !enabled(c.command) {
                     continue;
                 }
-                let usable = |s: &&KeyboardShortcut| !typing || s.modifiers.command || s.logical_key == Key::F1;
+                let usable = |s: &&KeyboardShortcut| !typing || s.modifiers.command || matches!(s.logical_key, Key::F1 | Key::F6);
                 if c.shortcuts.iter().filter(usable).any(|s| i.consume_shortcut(s)) {
                     out.push(c.command);
                 }
@@ -227,6 +230,7 @@ mod tests {
             UiCommand::DropBoth,
             UiCommand::SaveGold,
             UiCommand::ShowAgreement,
+            UiCommand::FocusPanels,
             UiCommand::Find,
             UiCommand::DeleteSelection,
             UiCommand::ClearSelection,
