@@ -77,15 +77,8 @@ fn line_of(doc: &Document, relations: bool) -> Result<String, ExportError> {
 
 /// Writes `project` in doccano's sequence-labeling shape, or with `relations` in its
 /// entities + relations shape, calling `progress(done, total)` after each document.
-pub fn write(project: &Project, mut out: impl Write, relations: bool, progress: Progress<'_>) -> Result<(), ExportError> {
-    let total = project.documents.len();
-    for (i, doc) in project.documents.iter().enumerate() {
-        out.write_all(line_of(doc, relations)?.as_bytes())?;
-        out.write_all(b"\n")?;
-        progress(i + 1, total);
-    }
-    out.flush()?;
-    Ok(())
+pub fn write(project: &Project, out: impl Write, relations: bool, progress: Progress<'_>) -> Result<(), ExportError> {
+    super::write_lines(project, out, progress, |doc| line_of(doc, relations))
 }
 
 #[derive(Deserialize)]

@@ -86,15 +86,8 @@ pub fn document_line(doc: &Document) -> Result<String, ExportError> {
 }
 
 /// Writes `project` as JSON Lines to `out`, calling `progress(done, total)` after each document.
-pub fn write(project: &Project, mut out: impl Write, progress: Progress<'_>) -> Result<(), ExportError> {
-    let total = project.documents.len();
-    for (i, doc) in project.documents.iter().enumerate() {
-        out.write_all(document_line(doc)?.as_bytes())?;
-        out.write_all(b"\n")?;
-        progress(i + 1, total);
-    }
-    out.flush()?;
-    Ok(())
+pub fn write(project: &Project, out: impl Write, progress: Progress<'_>) -> Result<(), ExportError> {
+    super::write_lines(project, out, progress, document_line)
 }
 
 #[derive(Deserialize)]

@@ -34,6 +34,23 @@ use crate::project;
 /// Called with `(done, total)` as work advances.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
 
+/// Writes one line per document, made by `line`, reporting progress after each.
+pub(crate) fn write_lines(
+    project: &Project,
+    mut out: impl std::io::Write,
+    progress: Progress<'_>,
+    line: impl Fn(&Document) -> Result<String, ExportError>,
+) -> Result<(), ExportError> {
+    let total = project.documents.len();
+    for (i, doc) in project.documents.iter().enumerate() {
+        out.write_all(line(doc)?.as_bytes())?;
+        out.write_all(b"\n")?;
+        progress(i + 1, total);
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// The formats a project can be exported to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
