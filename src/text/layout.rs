@@ -213,6 +213,11 @@ pub struct ParagraphLayout {
 /// Characters drawn without width (bidi controls, LRM/RLM/ALM, ZWSP/ZWJ/ZWNJ and other
 /// boundary-neutral format characters): their clusters get no share of a ligature's width.
 pub fn is_zero_width_char(c: char) -> bool {
+    // Printable ASCII and the Arabic letters and marks (bar U+061C) are never format
+    // characters: skip the table look-up for nearly every character of a document.
+    if matches!(c, ' '..='~' | '\u{0620}'..='\u{06FF}') {
+        return false;
+    }
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
         || matches!(
             bidi_class(c),
@@ -251,14 +256,19 @@ impl ParagraphLayout {
         let mut bounds: Vec<u32> = Vec::new();
         let mut weights: Vec<f32> = Vec::new();
         let mut is_space: Vec<bool> = Vec::new();
-        for (b, g) in text.grapheme_indices(true) {
-            bounds.push(to_u32(table.char_of(b)));
-            weights.push(if g.chars().all(is_zero_width_char) {
-                0.0
-            } else {
-                1.0
-            });
-            is_space.push(g.chars().all(char::is_whitespace));
+        // Code points are counted as we go: no look-up per grapheme.
+        let mut chars_before = 0;
+        for g in text.graphemes(true) {
+            bounds.push(to_u32(chars_before));
+            let (mut n, mut zero_width, mut space) = (0, true, true);
+            for c in g.chars() {
+                n += 1;
+                zero_width &= is_zero_width_char(c);
+                space &= c.is_whitespace();
+            }
+            chars_before += n;
+            weights.push(if zero_width { 0.0 } else { 1.0 });
+            is_space.push(space);
         }
         bounds.push(to_u32(table.len_chars()));
         let n_graphemes = bounds.len() - 1;
