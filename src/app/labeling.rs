@@ -112,10 +112,16 @@ impl QalamApp {
         // Rebuilt only when the annotations or the document change, not every frame.
         let key = (s.current_doc, s.history.state_id(), doc.spans.len());
         if self.rt.highlights.0 != Some(key) {
+            // One colour and one shared name per label, not per span.
+            let looks: std::collections::HashMap<&str, (egui::Color32, std::sync::Arc<str>)> =
+                s.project.schema.span_labels.iter().map(|l| (l.name.as_str(), (label_color(&s.project, &l.name), l.name.as_str().into()))).collect();
             let spans = doc
                 .spans
                 .iter()
-                .map(|sp| SpanHighlight { id: sp.id, start: sp.start, end: sp.end, color: label_color(&s.project, &sp.label), label: sp.label.clone(), lane: None })
+                .map(|sp| {
+                    let (color, label) = looks.get(sp.label.as_str()).cloned().unwrap_or_else(|| (label_color(&s.project, &sp.label), sp.label.as_str().into()));
+                    SpanHighlight { id: sp.id, start: sp.start, end: sp.end, color, label, lane: None }
+                })
                 .collect();
             self.rt.highlights = (Some(key), spans);
         }

@@ -391,7 +391,7 @@ impl QalamApp {
                     start: s.start,
                     end: s.end,
                     color: agreement_color(*a),
-                    label: format!("{name}: {} ({})", s.label, a.describe()),
+                    label: format!("{name}: {} ({})", s.label, a.describe()).into(),
                     lane: Some(k),
                 });
             }

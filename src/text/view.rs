@@ -23,8 +23,8 @@ pub struct SpanHighlight {
     pub end: usize,
     /// Colour of tint, underline and outline.
     pub color: Color32,
-    /// Shown in the hover tooltip.
-    pub label: String,
+    /// Shown in the hover tooltip (shared: many spans carry the same label).
+    pub label: std::sync::Arc<str>,
     /// A fixed underline lane (e.g. one per annotator in a comparison); `None` lets the view
     /// stack overlapping spans in lanes itself.
     pub lane: Option<usize>,
@@ -762,7 +762,7 @@ mod tests {
             start,
             end,
             color: Color32::RED,
-            label: String::new(),
+            label: "".into(),
             lane: None,
         };
         let spans = [s(0, 10), s(2, 5), s(6, 8), s(12, 20), s(3, 4)];
