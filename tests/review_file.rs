@@ -112,3 +112,15 @@ fn comments_find_their_target_after_renumbering_and_go_stale_after_changes() {
     assert_eq!(stale, [&on_span.target, &on_relation.target]);
     assert!(!Comment::on_document(d, "z").is_current(&Project::new("other", "")));
 }
+
+#[test]
+fn arabic_comments_are_written_readably() {
+    let mut r = qalam::review::ReviewFile::new("p.ron", "0".repeat(64), "مراجع");
+    let doc = qalam::model::Document::new("d", "", "", "قَالَ المصدر");
+    r.comments.push(qalam::review::Comment::on_document(&doc, "تعليقٌ مُهمّ"));
+    let text = qalam::review::file::review_to_string(&r).expect("serialize");
+    assert!(text.contains("تعليقٌ مُهمّ"), "{text}");
+    assert!(!text.contains("\\u{"), "{text}");
+    let back = qalam::review::file::parse_review(&text, std::path::Path::new("x.review.ron")).expect("parse");
+    assert_eq!(back, r);
+}

@@ -119,7 +119,7 @@ fn keep_escaped(c: char) -> bool {
 /// Rewrites the `\u{…}` escapes that RON's escaper produces for combining marks and other
 /// characters Rust deems unprintable back into plain UTF-8, and `\'` into `'`. Escapes only
 /// occur inside strings (the format has no char values), so this is a plain scan.
-fn unescape_readable(raw: &str) -> String {
+pub(crate) fn unescape_readable(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(i) = rest.find('\\') {

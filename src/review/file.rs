@@ -294,8 +294,10 @@ pub fn load_review(path: &Path) -> Result<(ReviewFile, DiskStamp), ReviewError> 
 pub fn review_to_string(review: &ReviewFile) -> Result<String, ReviewError> {
     let mut current = review.clone();
     current.version = REVIEW_VERSION;
-    let config = PrettyConfig::new().depth_limit(4).new_line("\n").indentor("    ").struct_names(false);
-    let mut text = ron::ser::to_string_pretty(&current, config).map_err(|e| ReviewError::Serialize { message: e.to_string() })?;
+    let config = PrettyConfig::new().depth_limit(4).new_line("\n").indentor("    ").struct_names(false).escape_strings(true);
+    let raw = ron::ser::to_string_pretty(&current, config).map_err(|e| ReviewError::Serialize { message: e.to_string() })?;
+    // Arabic comments stay readable: marks as UTF-8, as in project files.
+    let mut text = crate::project::format::unescape_readable(&raw);
     text.push('\n');
     Ok(text)
 }
