@@ -293,3 +293,30 @@ fn attributes_without_a_mouse() {
     key(&mut h, Key::Num3);
     assert_eq!(spans(&h)[0].0, "entity");
 }
+
+#[test]
+fn dragging_an_edge_of_the_selected_span_moves_it_in_one_undo_step() {
+    let (_dir, path) = seed_copy();
+    let mut h = open(&path);
+    let t = text(&h);
+    let at = offset_of(&t, "مصادر أمنية", 0);
+    drag_select(&mut h, at + 1, at + 4, Modifiers::NONE);
+    key(&mut h, Key::Num1);
+    assert_eq!(spans(&h), [("speaker".to_owned(), at, at + 5, "مصادر".to_owned())]);
+    // Press on the span's end edge (the trailing side of its last letter), drag over "أمنية".
+    let from = point_in_char(&mut h, at + 4, false);
+    let to = point_in_char(&mut h, at + 10, false);
+    h.event(Event::PointerMoved(from));
+    h.step();
+    pointer(&mut h, from, true, Modifiers::NONE);
+    for k in 1..=6 {
+        h.event(Event::PointerMoved(from.lerp(to, k as f32 / 6.0)));
+        h.step();
+    }
+    pointer(&mut h, to, false, Modifiers::NONE);
+    h.run_steps(2);
+    assert_eq!(spans(&h), [("speaker".to_owned(), at, at + 11, "مصادر أمنية".to_owned())]);
+    assert_eq!(h.state().text_selection(), None, "the drag leaves no text selection behind");
+    cmd(&mut h, Key::Z);
+    assert_eq!(spans(&h)[0].3, "مصادر", "one undo step restores the old edge");
+}

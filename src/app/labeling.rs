@@ -160,6 +160,34 @@ impl QalamApp {
             annotate::paint_relation(&painter, *fa, *fb, color, ann.selected_relation == Some(r.id) || involved, &r.kind);
         }
 
+        // Dragging an edge of the selected span moves that edge; the drag shows as a selection
+        // from the old edge and becomes one change on release.
+        let (pressed, released) = ui.input(|i| (i.pointer.primary_pressed(), i.pointer.primary_released()));
+        if pressed
+            && view_out.response.is_pointer_button_down_on()
+            && let Some(sp) = ann.selected_span.and_then(|id| doc.span(id))
+            && let Some(a) = self.rt.view.anchor()
+        {
+            let edge = if a.offset == sp.start { Some(Edge::Start) } else if a.offset == sp.end { Some(Edge::End) } else { None };
+            self.rt.annotate.edge_drag = edge.map(|e| (sp.id, e));
+        }
+        let ann = &self.rt.annotate;
+        if let Some((id, edge)) = ann.edge_drag {
+            if released {
+                self.rt.annotate.edge_drag = None;
+                if let (Some(sp), Some(c)) = (doc.span(id), self.rt.view.caret()) {
+                    let range = match edge {
+                        Edge::Start => c.offset.min(sp.end.saturating_sub(1))..sp.end,
+                        Edge::End => sp.start..c.offset.max(sp.start + 1),
+                    };
+                    self.rt.view.set_selection(None);
+                    if range != (sp.start..sp.end) {
+                        out.push(Intent::SetRange { span: id, range });
+                    }
+                }
+            }
+            return out;
+        }
         if view_out.selection_changed && self.rt.view.selection().is_some() {
             out.push(Intent::SelectSpan(None));
         }
@@ -349,6 +377,12 @@ impl QalamApp {
             Intent::SetNote { span, note } => {
                 let tx = actions::set_note(p, doc, span, &note);
                 self.commit(tx);
+            }
+            Intent::SetRange { span, range } => {
+                let tx = actions::set_range(p, doc, span, range);
+                if self.commit(tx) {
+                    self.rt.status = "Span edge moved".to_owned();
+                }
             }
             Intent::MoveEdge { edge, delta } => {
                 let Some(id) = ann.selected_span else { return };

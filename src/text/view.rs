@@ -77,6 +77,11 @@ impl DocumentViewState {
         self.caret
     }
 
+    /// The anchor (the fixed end of the selection, where a drag was pressed).
+    pub fn anchor(&self) -> Option<Caret> {
+        self.anchor
+    }
+
     /// Screen rectangles (points, as of the last frame) of a code-point range of `text`,
     /// one per visual piece; empty before the first frame. Useful to place popups next
     /// to a span, and for tests that click on characters.

@@ -37,6 +37,13 @@ pub enum Intent {
         /// The note; empty removes it.
         note: String,
     },
+    /// Give a span a new range (an edge dragged with the pointer): one undo step.
+    SetRange {
+        /// Span id.
+        span: SpanId,
+        /// The new range.
+        range: Range<usize>,
+    },
     /// Move an edge of the selected span by one character.
     MoveEdge {
         /// Which logical edge.
@@ -79,6 +86,8 @@ pub struct AnnotateState {
     pub note_draft: Option<(SpanId, String)>,
     /// The details panel's first control, where F6 puts the keyboard.
     pub first_control: Option<egui::Id>,
+    /// A drag that started on an edge of the selected span: it moves that edge on release.
+    pub edge_drag: Option<(SpanId, Edge)>,
 }
 
 /// The search bar's state.
