@@ -138,6 +138,22 @@ fn comments_and_verdicts_go_to_review_files_and_projects_stay_untouched() {
     h.run_steps(1);
     h.get_by_label("Add comment").click();
     h.run_steps(2);
+    // A second comment, on the relation that attributes a claim to this speaker.
+    h.get_by_label("Comment on").click();
+    h.run_steps(2);
+    let ali_project = qalam::project::load(&paths[0]).expect("load").project;
+    let doc = &ali_project.documents[0];
+    let speaker = doc.spans.iter().find(|s| s.start == 6 && s.end == 17).expect("ali's speaker span");
+    let rel = doc.relations_of(speaker.id).next().expect("the span has a relation");
+    let choice = format!("relation #{} {} (#{} to #{})", rel.id, rel.kind, rel.from, rel.to);
+    h.get_by_label(&choice).click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:").focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:").type_text("النسبة صحيحة");
+    h.run_steps(1);
+    h.get_by_label("Add comment").click();
+    h.run_steps(2);
     h.get_by_label("verdict for mona").click();
     h.run_steps(2);
     h.get_by_label("needs work").click();
@@ -149,7 +165,9 @@ fn comments_and_verdicts_go_to_review_files_and_projects_stay_untouched() {
     let (ali, _) = load_review(&review_path(&paths[0])).expect("ali's review file");
     let (mona, _) = load_review(&review_path(&paths[1])).expect("mona's review file");
     let all_comments: Vec<&str> = ali.comments.iter().chain(&mona.comments).map(|c| c.text.as_str()).collect();
-    assert_eq!(all_comments, ["المصدر غير محدد"]);
+    assert_eq!(all_comments, ["المصدر غير محدد", "النسبة صحيحة"]);
+    let targets: Vec<bool> = ali.comments.iter().chain(&mona.comments).map(|c| matches!(c.target, qalam::review::Target::Relation { .. })).collect();
+    assert_eq!(targets, [false, true], "the second comment is on a relation");
     assert_eq!(mona.verdict("000_19e18760a7c74451"), Some(Verdict::NeedsWork));
     assert_eq!(ali.verdict("000_19e18760a7c74451"), None);
     let after: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).expect("read")).collect();

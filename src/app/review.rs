@@ -22,6 +22,8 @@ pub struct ReviewUi {
     pub span: Option<(usize, u64)>,
     /// The comment being written.
     pub draft: String,
+    /// Comment on this relation of the clicked span instead of the span itself.
+    pub relation: Option<u64>,
     /// Scroll the difference list to the shown difference on the next frame.
     reveal: bool,
 }
@@ -288,12 +290,27 @@ impl QalamApp {
                 if let Some(span) = doc.and_then(|d| d.span(id)) {
                     ui.label(format!("On {}'s {} span:", r.names.get(k).map_or("?", String::as_str), span.label));
                     BidiLabel::new(&span.text).max_width(ui.available_width()).font_size(14.0).show(ui, engine);
+                    // The comment goes on the span, or on one of its relations.
+                    let relations: Vec<&crate::model::Relation> = doc.map(|d| d.relations_of(id).collect()).unwrap_or_default();
+                    if rui.relation.is_some_and(|rid| !relations.iter().any(|x| x.id == rid)) {
+                        rui.relation = None;
+                    }
+                    if !relations.is_empty() {
+                        let shown = rui.relation.map_or_else(|| "the span".to_owned(), |rid| format!("relation #{rid}"));
+                        egui::ComboBox::from_label("Comment on").selected_text(shown).show_ui(ui, |ui| {
+                            ui.selectable_value(&mut rui.relation, None, "the span");
+                            for x in &relations {
+                                ui.selectable_value(&mut rui.relation, Some(x.id), format!("relation #{} {} (#{} to #{})", x.id, x.kind, x.from, x.to));
+                            }
+                        });
+                    }
                     let label = ui.label("Comment text:");
                     ui.add(egui::TextEdit::multiline(&mut rui.draft).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(label.id);
                     if ui.add_enabled(!rui.draft.trim().is_empty(), egui::Button::new("Add comment")).clicked()
                         && let Some(d) = doc
                     {
-                        let c = Comment::on_span(d, span, rui.draft.trim());
+                        let on_relation = rui.relation.and_then(|rid| d.relation(rid)).and_then(|x| Comment::on_relation(d, x, rui.draft.trim()));
+                        let c = on_relation.unwrap_or_else(|| Comment::on_span(d, span, rui.draft.trim()));
                         r.comment(k, c);
                         rui.draft.clear();
                     }
