@@ -144,15 +144,17 @@ impl QalamApp {
         let painter = ui.painter().clone();
         let clip = ui.clip_rect();
         let draw_all = doc.relations.len() <= 200;
-        for r in &doc.relations {
+        let shown: Vec<(&crate::model::Relation, std::ops::Range<usize>, std::ops::Range<usize>)> = doc
+            .relations
+            .iter()
+            .filter(|r| draw_all || ann.selected_span.is_some_and(|id| r.from == id || r.to == id))
+            .filter_map(|r| Some((r, doc.span(r.from).map(|a| a.start..a.end)?, doc.span(r.to).map(|b| b.start..b.end)?)))
+            .collect();
+        let ends: Vec<std::ops::Range<usize>> = shown.iter().flat_map(|(_, a, b)| [a.clone(), b.clone()]).collect();
+        let rects = self.rt.view.ranges_rects(&mut self.rt.engine, doc.text(), &ends);
+        for ((r, _, _), pair) in shown.iter().zip(rects.chunks(2)) {
             let involved = ann.selected_span.is_some_and(|id| r.from == id || r.to == id);
-            if !draw_all && !involved {
-                continue;
-            }
-            let (Some(a), Some(b)) = (doc.span(r.from), doc.span(r.to)) else { continue };
-            let ra = self.rt.view.range_rects(&mut self.rt.engine, doc.text(), a.start..a.end);
-            let rb = self.rt.view.range_rects(&mut self.rt.engine, doc.text(), b.start..b.end);
-            let (Some(fa), Some(fb)) = (ra.first(), rb.first()) else { continue };
+            let (Some(fa), Some(fb)) = (pair.first().and_then(|v| v.first()), pair.get(1).and_then(|v| v.first())) else { continue };
             if !clip.intersects(*fa) && !clip.intersects(*fb) {
                 continue;
             }
