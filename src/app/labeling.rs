@@ -159,7 +159,7 @@ impl QalamApp {
                 continue;
             }
             let color = if ann.selected_relation == Some(r.id) { ui.visuals().selection.stroke.color } else { ui.visuals().weak_text_color() };
-            annotate::paint_relation(&painter, *fa, *fb, color, ann.selected_relation == Some(r.id) || involved, &r.kind);
+            annotate::paint_relation(&painter, *fa, *fb, color, ann.selected_relation == Some(r.id) || involved, &r.kind, clip);
         }
 
         // Dragging an edge of the selected span moves that edge; the drag shows as a selection

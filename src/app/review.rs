@@ -83,6 +83,9 @@ impl QalamApp {
                 }
                 let n = r.adjudication.as_ref().map_or(0, |a| a.differences().len());
                 self.rt.status = format!("Reviewing {} file(s), read-only; {n} difference(s) to decide", paths.len());
+                if !r.warnings.is_empty() {
+                    self.rt.dialog = Some(Dialog::Message { title: "Opened for review, with warnings".to_owned(), lines: r.warnings.clone() });
+                }
                 self.rt.session = None;
                 self.rt.review = Some(r);
                 self.rt.review_ui = ReviewUi::default();

@@ -64,6 +64,8 @@ pub struct ReviewSession {
     pub documents: Vec<ReviewDocument>,
     /// Index into `documents` of the document shown.
     pub current: usize,
+    /// Things the reviewer should know on opening (a project changed since its review).
+    pub warnings: Vec<String>,
 }
 
 impl ReviewSession {
@@ -78,14 +80,24 @@ impl ReviewSession {
         }
         let mut reviews = Vec::new();
         let mut stamps = Vec::new();
-        for p in paths {
+        let mut warnings = Vec::new();
+        for (p, project) in paths.iter().zip(&projects) {
             let rp = review_path(p);
+            let fresh = ReviewFile::for_project_file(p, reviewer)?;
             if rp.exists() {
                 let (r, stamp) = load_review(&rp)?;
+                if r.project_sha256 != fresh.project_sha256 {
+                    let stale = r.stale_comments(project).count();
+                    warnings.push(format!(
+                        "{}: {} changed since this review was written; {stale} comment(s) no longer find their span or relation",
+                        rp.display(),
+                        p.display()
+                    ));
+                }
                 reviews.push(r);
                 stamps.push(Some(stamp));
             } else {
-                reviews.push(ReviewFile::for_project_file(p, reviewer)?);
+                reviews.push(fresh);
                 stamps.push(None);
             }
         }
@@ -93,7 +105,7 @@ impl ReviewSession {
         let names = annotator_names(&refs);
         let adjudication = if projects.len() >= 2 { Some(adjudicate(&refs, reviewer)?) } else { None };
         let documents = list_documents(&projects, adjudication.as_ref());
-        Ok(ReviewSession { paths: paths.to_vec(), projects, names, reviews, stamps, reviews_dirty: false, adjudication, documents, current: 0 })
+        Ok(ReviewSession { paths: paths.to_vec(), projects, names, reviews, stamps, reviews_dirty: false, adjudication, documents, current: 0, warnings })
     }
 
     /// The shown document's copy in each file.
@@ -152,6 +164,8 @@ impl ReviewSession {
         let mut written = Vec::new();
         for (k, path) in self.paths.iter().enumerate() {
             let rp = review_path(path);
+            // The review now describes the project as it is on disk.
+            self.reviews[k].project_sha256 = ReviewFile::for_project_file(path, "")?.project_sha256;
             let guard = match (&self.stamps[k], force) {
                 (_, true) => SaveGuard::Force,
                 (Some(s), false) => SaveGuard::Unchanged(s),
@@ -212,6 +226,24 @@ fn list_documents(projects: &[Project], adj: Option<&Adjudication>) -> Vec<Revie
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_project_changed_since_its_review_is_reported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/review/ali.ron");
+        let path = dir.path().join("ali.ron");
+        std::fs::copy(&src, &path).expect("copy");
+        let mut s = ReviewSession::open(std::slice::from_ref(&path), "r").expect("open");
+        assert!(s.warnings.is_empty());
+        s.set_verdict(0, "000_19e18760a7c74451", Verdict::Accepted);
+        s.save_reviews(false).expect("save");
+        let mut p = project::load(&path).expect("load").project;
+        p.name.push_str(" (edited)");
+        project::save(&path, &p, SaveGuard::Force).expect("save project");
+        let s = ReviewSession::open(&[path], "r").expect("reopen");
+        assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+        assert!(s.warnings[0].contains("changed since this review"));
+    }
 
     #[test]
     fn opens_the_example_pair_and_lists_differences() {

@@ -387,24 +387,36 @@ pub fn annotation_list(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Pro
 }
 
 /// Draws relation connectors between span rectangles: an arc above the text from source to
-/// target with an arrow head at the target; the selected relation is thicker.
-pub fn paint_relation(painter: &egui::Painter, from: Rect, to: Rect, color: Color32, selected: bool, label: &str) {
-    let a = Pos2::new(from.center().x, from.top());
-    let b = Pos2::new(to.center().x, to.top());
-    let lift = 14.0 + (a.x - b.x).abs().min(300.0) * 0.08;
-    let top = a.y.min(b.y) - lift;
+/// target with an arrow head at the target (below the text when above would leave `clip`);
+/// the selected relation is thicker.
+pub fn paint_relation(painter: &egui::Painter, from: Rect, to: Rect, color: Color32, selected: bool, label: &str, clip: Rect) {
+    let lift = 14.0 + (from.center().x - to.center().x).abs().min(300.0) * 0.08;
+    let above = from.top().min(to.top()) - lift - 12.0 >= clip.top();
+    // Above: leave from the tops and arc up; below: leave from the bottoms and arc down.
+    let (a, b, turn, dir) = if above {
+        let top = from.top().min(to.top()) - lift;
+        (Pos2::new(from.center().x, from.top()), Pos2::new(to.center().x, to.top()), top, -1.0)
+    } else {
+        let bottom = from.bottom().max(to.bottom()) + lift;
+        (Pos2::new(from.center().x, from.bottom()), Pos2::new(to.center().x, to.bottom()), bottom, 1.0)
+    };
     let width = if selected { 3.0 } else { 1.5 };
     let bezier = egui::epaint::CubicBezierShape::from_points_stroke(
-        [a, Pos2::new(a.x, top), Pos2::new(b.x, top), b],
+        [a, Pos2::new(a.x, turn), Pos2::new(b.x, turn), b],
         false,
         Color32::TRANSPARENT,
         Stroke::new(width, color),
     );
     painter.add(bezier);
-    // Arrow head pointing down into the target.
+    // Arrow head pointing into the target.
     let head = 6.0;
-    painter.line_segment([b, Pos2::new(b.x - head, b.y - head)], Stroke::new(width, color));
-    painter.line_segment([b, Pos2::new(b.x + head, b.y - head)], Stroke::new(width, color));
-    let mid = Pos2::new((a.x + b.x) / 2.0, top - 2.0);
-    painter.text(mid, egui::Align2::CENTER_BOTTOM, label, egui::FontId::proportional(11.0), color);
+    let back = -dir * head;
+    painter.line_segment([b, Pos2::new(b.x - head, b.y - back)], Stroke::new(width, color));
+    painter.line_segment([b, Pos2::new(b.x + head, b.y - back)], Stroke::new(width, color));
+    let (mid, align) = if above {
+        (Pos2::new((a.x + b.x) / 2.0, turn - 2.0), egui::Align2::CENTER_BOTTOM)
+    } else {
+        (Pos2::new((a.x + b.x) / 2.0, turn + 2.0), egui::Align2::CENTER_TOP)
+    };
+    painter.text(mid, align, label, egui::FontId::proportional(11.0), color);
 }
