@@ -2,28 +2,14 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use qalam::model::{Document, Project};
 use qalam::project::{self, SaveGuard};
 
+mod common;
+use common::{qalam, stdout, stderr, s};
+
 const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/000_19e18760a7c74451.txt");
-
-fn qalam(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qalam")).args(args).output().expect("run qalam")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
 
 /// A valid project with one speaker span, saved at `dir/name`.
 fn saved_project(dir: &Path, name: &str) -> PathBuf {

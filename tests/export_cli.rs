@@ -2,26 +2,12 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod common;
+use common::{qalam, stdout, stderr, s};
 
 const ANNOTATED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/projects/annotated.ron");
 const BRAT_HAND: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/brat_hand");
-
-fn qalam(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qalam")).args(args).output().expect("run qalam")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
 
 const GOOD: &str = r#"{"id":"a","text":"قال مصدر 😀","spans":[{"id":1,"start":4,"end":8,"label":"speaker","text":"مصدر"}]}"#;
 const BAD_OFFSETS: &str = r#"{"id":"b","text":"😀 قال","spans":[{"id":1,"start":1,"end":4,"label":"claim","text":"قال"}]}"#;

@@ -1,18 +1,12 @@
 //! `qalam agree`: table and JSON output, unmatched documents, exit codes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use qalam::model::{Document, Project};
 use qalam::project::{self, SaveGuard};
 
-fn qalam(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qalam")).args(args).output().expect("run qalam")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
+mod common;
+use common::{qalam, s};
 
 /// A project by `annotator` with a shared document (id differing per file) and one of its own.
 fn saved(dir: &Path, annotator: &str, speaker_end: usize) -> PathBuf {
