@@ -21,14 +21,23 @@ const DOCUMENTS: usize = 100;
 fn seed() -> Document {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/annotated.ron");
     let p = project::load(&path).expect("annotated seed").project;
-    p.documents.into_iter().next().expect("one document")
+    p.documents
+        .into_iter()
+        .next()
+        .map(std::sync::Arc::unwrap_or_clone)
+        .expect("one document")
 }
 
 /// Copy `k` of the seed, its spans shifted past the `[k] ` prefix, as annotator `who`.
 fn copy(seed: &Document, k: usize, who: usize) -> Document {
     let prefix = format!("[{k}] ");
     let shift = prefix.chars().count();
-    let mut d = Document::new(format!("doc{k}"), "", "", format!("{prefix}{}", seed.text()));
+    let mut d = Document::new(
+        format!("doc{k}"),
+        "",
+        "",
+        format!("{prefix}{}", seed.text()),
+    );
     let text: Vec<char> = d.text().chars().collect();
     for (i, s) in seed.spans.iter().enumerate() {
         if who == 1 && i % 7 == 3 {
@@ -42,13 +51,22 @@ fn copy(seed: &Document, k: usize, who: usize) -> Document {
                 start = space + 1;
             }
         }
-        let label = if who == 2 && i % 6 == 2 && s.label == "entity" { "speaker" } else { s.label.as_str() };
+        let label = if who == 2 && i % 6 == 2 && s.label == "entity" {
+            "speaker"
+        } else {
+            s.label.as_str()
+        };
         if let Some(span) = d.make_span(s.id, label, start, end, "") {
             d.spans.push(span);
         }
     }
     let ids: Vec<u64> = d.spans.iter().map(|s| s.id).collect();
-    d.relations = seed.relations.iter().filter(|r| ids.contains(&r.from) && ids.contains(&r.to)).cloned().collect();
+    d.relations = seed
+        .relations
+        .iter()
+        .filter(|r| ids.contains(&r.from) && ids.contains(&r.to))
+        .cloned()
+        .collect();
     d
 }
 
@@ -57,7 +75,7 @@ fn corpus() -> Vec<Project> {
     (0..3)
         .map(|who| {
             let mut p = Project::new("bench", format!("annotator{who}"));
-            p.documents = (0..DOCUMENTS).map(|k| copy(&seed, k, who)).collect();
+            p.documents = (0..DOCUMENTS).map(|k| copy(&seed, k, who).into()).collect();
             p
         })
         .collect()
@@ -78,10 +96,19 @@ fn main() {
     );
     let mut c = Criterion::default().configure_from_args();
     let mut group = c.benchmark_group("agreement");
-    group.sample_size(20).measurement_time(Duration::from_secs(5));
-    group.bench_function("100 documents x 3 annotators", |b| b.iter(|| agreement(black_box(&refs))));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("100 documents x 3 annotators", |b| {
+        b.iter(|| agreement(black_box(&refs)))
+    });
     group.bench_function("adjudicate 100 documents x 3 annotators", |b| {
-        b.iter(|| adjudicate(black_box(&refs), "bench").expect("adjudicate").differences().len())
+        b.iter(|| {
+            adjudicate(black_box(&refs), "bench")
+                .expect("adjudicate")
+                .differences()
+                .len()
+        })
     });
     group.finish();
     c.final_summary();

@@ -1,10 +1,12 @@
 //! Project file io on a large project: about 1 MB of Arabic text, 50,000 spans, 5,000
-//! relations (`qalam::project::bench_fixture`). Targets: load+validate and save ≤ 150 ms each,
+//! relations (`benches/common`). Targets: load+validate and save ≤ 150 ms each,
 //! peak memory of load+validate+save ≤ 100 MB.
 //!
 //! Peak memory is measured in a fresh child process (this benchmark binary re-run with
 //! `QALAM_BENCH_PEAK_CHILD` set), which loads, validates and saves the file once and reports
 //! `VmHWM` (peak resident set) from `/proc/self/status` (Linux only).
+
+mod common;
 
 use std::hint::black_box;
 use std::path::Path;
@@ -12,13 +14,13 @@ use std::process::Command;
 use std::time::Duration;
 
 use criterion::Criterion;
-use qalam::project::{self, SaveGuard, bench_fixture};
+use qalam::project::{self, SaveGuard};
 
 /// Set in the child process that measures peak memory; holds the project file's path.
 const PEAK_CHILD_ENV: &str = "QALAM_BENCH_PEAK_CHILD";
 
 fn benchmarks(c: &mut Criterion, dir: &Path) {
-    let project = bench_fixture::make_large_project(42);
+    let project = common::make_large_project(42);
     let text = project::to_ron_string(&project).expect("serialize");
     let path = dir.join("large.ron");
     std::fs::write(&path, &text).expect("write fixture");
@@ -33,7 +35,9 @@ fn benchmarks(c: &mut Criterion, dir: &Path) {
     );
 
     let mut group = c.benchmark_group("project_io");
-    group.sample_size(20).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(8));
     group.bench_function("load+validate (memory)", |b| {
         b.iter(|| {
             let p = project::parse(black_box(text.as_bytes()), &path).expect("parse");
@@ -42,10 +46,14 @@ fn benchmarks(c: &mut Criterion, dir: &Path) {
             p
         })
     });
-    group.bench_function("load+validate (file)", |b| b.iter(|| project::load(black_box(&path)).expect("load")));
+    group.bench_function("load+validate (file)", |b| {
+        b.iter(|| project::load(black_box(&path)).expect("load"))
+    });
     let out = dir.join("saved.ron");
     group.bench_function("save", |b| {
-        b.iter(|| project::save(black_box(&out), black_box(&project), SaveGuard::Force).expect("save"))
+        b.iter(|| {
+            project::save(black_box(&out), black_box(&project), SaveGuard::Force).expect("save")
+        })
     });
     group.bench_function("validate only", |b| {
         let p = project::parse(text.as_bytes(), &path).expect("parse");
@@ -68,7 +76,11 @@ fn peak_child(path: &Path) {
     let out = path.with_file_name("peak-saved.ron");
     project::save(&out, &loaded.project, SaveGuard::Force).expect("save");
     match (before, peak_rss_kb()) {
-        (Some(b), Some(a)) => println!("peak memory (VmHWM) of load+validate+save: {:.1} MB (process before loading: {:.1} MB)", a as f64 / 1024.0, b as f64 / 1024.0),
+        (Some(b), Some(a)) => println!(
+            "peak memory (VmHWM) of load+validate+save: {:.1} MB (process before loading: {:.1} MB)",
+            a as f64 / 1024.0,
+            b as f64 / 1024.0
+        ),
         _ => println!("peak memory: /proc/self/status not available on this system"),
     }
 }
@@ -80,7 +92,11 @@ fn measure_peak_memory(dir: &Path) {
     };
     let path = dir.join("large.ron");
     match Command::new(exe).env(PEAK_CHILD_ENV, &path).output() {
-        Ok(o) => print!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+        Ok(o) => print!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
         Err(e) => println!("peak memory not measured: {e}"),
     }
 }

@@ -13,7 +13,10 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::export::{self, ExportFormat, ExportOptions, ExportReport, ImportFormat, ImportOptions, Imported, Overlap, Progress};
+use crate::export::{
+    self, ExportFormat, ExportOptions, ExportReport, ImportFormat, ImportOptions, Imported,
+    Overlap, Progress,
+};
 use crate::model::{Project, Schema};
 use crate::project::{self, Problem, SaveGuard};
 
@@ -123,7 +126,9 @@ pub struct StatsArgs {
 
 /// Arguments of `qalam export`.
 #[derive(Debug, Args)]
-#[command(after_help = "Offsets are Unicode code points, end-exclusive: Python's text[start:end] equals the span text.")]
+#[command(
+    after_help = "Offsets are Unicode code points, end-exclusive: Python's text[start:end] equals the span text."
+)]
 pub struct ExportArgs {
     /// The project file.
     #[arg(value_name = "FILE")]
@@ -180,7 +185,9 @@ pub struct ImportArgs {
 /// `FROM=TO` as a pair of non-empty names.
 fn parse_mapping(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
-        Some((from, to)) if !from.is_empty() && !to.is_empty() => Ok((from.to_owned(), to.to_owned())),
+        Some((from, to)) if !from.is_empty() && !to.is_empty() => {
+            Ok((from.to_owned(), to.to_owned()))
+        }
         _ => Err(format!("{s:?} is not FROM=TO")),
     }
 }
@@ -196,7 +203,9 @@ pub fn run_command(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import_command(&args),
         Command::Agree(args) => agree(&args),
         // The binary opens the window for this one before getting here.
-        Command::Review(_) => anyhow::bail!("`qalam review` opens a window; it has no headless form"),
+        Command::Review(_) => {
+            anyhow::bail!("`qalam review` opens a window; it has no headless form")
+        }
     }
 }
 
@@ -213,16 +222,24 @@ impl AgreeProgress {
     const DELAY: std::time::Duration = std::time::Duration::from_millis(300);
 
     fn new() -> Self {
-        let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
-        if let Ok(style) = indicatif::ProgressStyle::with_template("comparing documents {bar:30} {pos}/{len} ({eta})") {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "comparing documents {bar:30} {pos}/{len} ({eta})",
+        ) {
             bar.set_style(style);
         }
-        AgreeProgress { bar, started: std::time::Instant::now(), shown: false }
+        AgreeProgress {
+            bar,
+            started: std::time::Instant::now(),
+            shown: false,
+        }
     }
 
     fn update(&mut self, done: usize, total: usize) {
         if !self.shown && self.started.elapsed() > Self::DELAY {
-            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
             self.shown = true;
         }
         self.bar.set_length(total as u64);
@@ -248,15 +265,25 @@ fn agree(args: &AgreeArgs) -> anyhow::Result<ExitCode> {
     }
     let refs: Vec<&Project> = projects.iter().collect();
     let mut progress = AgreeProgress::new();
-    let report = crate::review::agreement_with_progress(&refs, &mut |done, total| progress.update(done, total));
+    let report = crate::review::agreement_with_progress(&refs, &mut |done, total| {
+        progress.update(done, total)
+    });
     progress.bar.finish_and_clear();
     let files: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &AgreeJson { files, report: &report }).context("writing JSON to stdout")?;
+        serde_json::to_writer_pretty(
+            &mut out,
+            &AgreeJson {
+                files,
+                report: &report,
+            },
+        )
+        .context("writing JSON to stdout")?;
         writeln!(out).context("writing to stdout")?;
     } else {
-        out.write_all(crate::review::table::render_table(&report, &files).as_bytes()).context("writing to stdout")?;
+        out.write_all(crate::review::table::render_table(&report, &files).as_bytes())
+            .context("writing to stdout")?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -270,30 +297,49 @@ fn failed(err: &dyn std::fmt::Display) -> ExitCode {
 fn new_project(args: &NewArgs) -> anyhow::Result<ExitCode> {
     let name = match &args.name {
         Some(n) => n.clone(),
-        None => args.output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        None => args
+            .output
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     };
     // Checked before reading the texts so that a mistyped -o fails fast.
     if !args.force && args.output.exists() {
-        return Ok(failed(&project::ProjectError::AlreadyExists { path: args.output.clone() }));
+        return Ok(failed(&project::ProjectError::AlreadyExists {
+            path: args.output.clone(),
+        }));
     }
     let project = match project::project_from_text_files(&args.texts, &name, &args.annotator) {
         Ok(p) => p,
         Err(e) => return Ok(failed(&e)),
     };
-    let guard = if args.force { SaveGuard::Force } else { SaveGuard::CreateNew };
+    let guard = if args.force {
+        SaveGuard::Force
+    } else {
+        SaveGuard::CreateNew
+    };
     if let Err(e) = project::save(&args.output, &project, guard) {
         return Ok(failed(&e));
     }
     let chars: usize = project.documents.iter().map(|d| d.len_chars()).sum();
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}: {} with {chars} characters", args.output.display(), plural(project.documents.len(), "document"))
-        .context("writing to stdout")?;
+    writeln!(
+        out,
+        "{}: {} with {chars} characters",
+        args.output.display(),
+        plural(project.documents.len(), "document")
+    )
+    .context("writing to stdout")?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `1 document`, `2 documents`.
 fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("{n} {noun}") } else { format!("{n} {noun}s") }
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn validate_files(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
@@ -302,7 +348,11 @@ fn validate_files(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     for file in &args.files {
         all_clean &= validate_file(file, args.fix, &mut out).context("writing to stdout")?;
     }
-    Ok(if all_clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if all_clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Checks (and with `fix`, repairs and saves) one file; returns whether it is now clean.
@@ -336,9 +386,18 @@ fn validate_file(path: &Path, fix: bool, out: &mut impl Write) -> std::io::Resul
     Ok(remaining.is_empty())
 }
 
-fn print_problems(out: &mut impl Write, path: &Path, problems: &[Problem], hint_fix: bool) -> std::io::Result<()> {
+fn print_problems(
+    out: &mut impl Write,
+    path: &Path,
+    problems: &[Problem],
+    hint_fix: bool,
+) -> std::io::Result<()> {
     for p in problems {
-        let hint = if hint_fix && p.fix.is_some() { " (fixable with --fix)" } else { "" };
+        let hint = if hint_fix && p.fix.is_some() {
+            " (fixable with --fix)"
+        } else {
+            ""
+        };
         writeln!(out, "{}: {p}{hint}", path.display())?;
     }
     Ok(())
@@ -408,14 +467,22 @@ fn project_stats(path: &Path, project: &Project) -> ProjectStats {
             },
         })
         .collect();
-    let all_spans = project.documents.iter().flat_map(|d| d.spans.iter().map(|s| s.label.clone()));
+    let all_spans = project
+        .documents
+        .iter()
+        .flat_map(|d| d.spans.iter().map(|s| s.label.clone()));
     let total = Counts {
         characters: documents.iter().map(|d| d.counts.characters).sum(),
         spans: documents.iter().map(|d| d.counts.spans).sum(),
         spans_per_label: count_labels(project, all_spans),
         relations: documents.iter().map(|d| d.counts.relations).sum(),
     };
-    ProjectStats { file: path.display().to_string(), name: project.name.clone(), documents, total }
+    ProjectStats {
+        file: path.display().to_string(),
+        name: project.name.clone(),
+        documents,
+        total,
+    }
 }
 
 fn stats(args: &StatsArgs) -> anyhow::Result<ExitCode> {
@@ -441,20 +508,57 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 fn write_table(out: &mut impl Write, stats: &ProjectStats) -> std::io::Result<()> {
-    writeln!(out, "{}: \"{}\", {}", stats.file, stats.name, plural(stats.documents.len(), "document"))?;
-    let id_width = stats.documents.iter().map(|d| d.id.chars().count()).chain([8]).max().unwrap_or(8);
-    let labels: Vec<&str> = stats.total.spans_per_label.0.iter().map(|(l, _)| l.as_str()).collect();
-    let mut header = format!("{}  {:>10}  {:>6}", pad("document", id_width), "characters", "spans");
+    writeln!(
+        out,
+        "{}: \"{}\", {}",
+        stats.file,
+        stats.name,
+        plural(stats.documents.len(), "document")
+    )?;
+    let id_width = stats
+        .documents
+        .iter()
+        .map(|d| d.id.chars().count())
+        .chain([8])
+        .max()
+        .unwrap_or(8);
+    let labels: Vec<&str> = stats
+        .total
+        .spans_per_label
+        .0
+        .iter()
+        .map(|(l, _)| l.as_str())
+        .collect();
+    let mut header = format!(
+        "{}  {:>10}  {:>6}",
+        pad("document", id_width),
+        "characters",
+        "spans"
+    );
     for l in &labels {
         header.push_str(&format!("  {l:>8}"));
     }
     header.push_str(&format!("  {:>9}", "relations"));
     writeln!(out, "{}", header.trim_end())?;
-    let rows = stats.documents.iter().map(|d| (d.id.as_str(), &d.counts)).chain([("total", &stats.total)]);
+    let rows = stats
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), &d.counts))
+        .chain([("total", &stats.total)]);
     for (name, c) in rows {
-        let mut line = format!("{}  {:>10}  {:>6}", pad(name, id_width), c.characters, c.spans);
+        let mut line = format!(
+            "{}  {:>10}  {:>6}",
+            pad(name, id_width),
+            c.characters,
+            c.spans
+        );
         for l in &labels {
-            let n = c.spans_per_label.0.iter().find(|(k, _)| k == l).map_or(0, |(_, n)| *n);
+            let n = c
+                .spans_per_label
+                .0
+                .iter()
+                .find(|(k, _)| k == l)
+                .map_or(0, |(_, n)| *n);
             line.push_str(&format!("  {n:>8}"));
         }
         line.push_str(&format!("  {:>9}", c.relations));
@@ -469,7 +573,8 @@ const PROGRESS_FROM: usize = 50;
 /// Runs `work` with a progress callback that draws a bar on stderr once the total reaches
 /// [`PROGRESS_FROM`] (indicatif draws nothing when stderr is not a terminal).
 fn with_progress<T>(what: &'static str, work: impl FnOnce(Progress<'_>) -> T) -> T {
-    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::hidden());
+    let bar =
+        indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::hidden());
     if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}") {
         bar.set_style(style);
     }
@@ -499,8 +604,15 @@ fn export_command(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         Ok(l) => l,
         Err(e) => return Ok(failed(&e)),
     };
-    let options = ExportOptions { format: args.format, relations: args.relations, overlap: args.overlap.unwrap_or_default(), force: args.force };
-    let report = match with_progress("exporting", |p| export::export_project(&loaded.project, &args.output, &options, p)) {
+    let options = ExportOptions {
+        format: args.format,
+        relations: args.relations,
+        overlap: args.overlap.unwrap_or_default(),
+        force: args.force,
+    };
+    let report = match with_progress("exporting", |p| {
+        export::export_project(&loaded.project, &args.output, &options, p)
+    }) {
         Ok(r) => r,
         Err(e) => return Ok(failed(&e)),
     };
@@ -527,7 +639,9 @@ fn warn_export(report: &ExportReport, options: &ExportOptions) {
 
 fn import_command(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     if !args.force && args.output.exists() {
-        return Ok(failed(&project::ProjectError::AlreadyExists { path: args.output.clone() }));
+        return Ok(failed(&project::ProjectError::AlreadyExists {
+            path: args.output.clone(),
+        }));
     }
     let schema = match &args.schema {
         Some(path) => match project::load_unvalidated(path) {
@@ -538,15 +652,31 @@ fn import_command(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     };
     let name = match &args.name {
         Some(n) => n.clone(),
-        None => args.output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        None => args
+            .output
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     };
-    let options = ImportOptions { name, annotator: args.annotator.clone(), schema, map: args.map.iter().cloned().collect(), skip_bad: args.skip_bad };
-    let imported = match with_progress("importing", |p| export::import_sources(args.format, &args.sources, &options, p)) {
+    let options = ImportOptions {
+        name,
+        annotator: args.annotator.clone(),
+        schema,
+        map: args.map.iter().cloned().collect(),
+        skip_bad: args.skip_bad,
+    };
+    let imported = match with_progress("importing", |p| {
+        export::import_sources(args.format, &args.sources, &options, p)
+    }) {
         Ok(i) => i,
         Err(e) => return Ok(failed(&e)),
     };
     report_import(&imported);
-    let guard = if args.force { SaveGuard::Force } else { SaveGuard::CreateNew };
+    let guard = if args.force {
+        SaveGuard::Force
+    } else {
+        SaveGuard::CreateNew
+    };
     if let Err(e) = project::save(&args.output, &imported.project, guard) {
         return Ok(failed(&e));
     }
@@ -554,8 +684,15 @@ fn import_command(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let spans: usize = p.documents.iter().map(|d| d.spans.len()).sum();
     let relations: usize = p.documents.iter().map(|d| d.relations.len()).sum();
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}: {} with {} and {}", args.output.display(), plural(p.documents.len(), "document"), plural(spans, "span"), plural(relations, "relation"))
-        .context("writing to stdout")?;
+    writeln!(
+        out,
+        "{}: {} with {} and {}",
+        args.output.display(),
+        plural(p.documents.len(), "document"),
+        plural(spans, "span"),
+        plural(relations, "relation")
+    )
+    .context("writing to stdout")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -565,7 +702,10 @@ fn report_import(imported: &Imported) {
         eprintln!("qalam: warning: {w}");
     }
     if !imported.skipped.is_empty() {
-        eprintln!("qalam: skipped {} (--skip-bad):", plural(imported.skipped.len(), "bad item"));
+        eprintln!(
+            "qalam: skipped {} (--skip-bad):",
+            plural(imported.skipped.len(), "bad item")
+        );
         for s in &imported.skipped {
             eprintln!("  {s}");
         }
@@ -588,17 +728,24 @@ mod tests {
         let mut d = crate::model::Document::new("d1", "", "", "قال مصدر");
         d.spans.extend(d.make_span(1, "speaker", 4, 8, ""));
         d.spans.extend(d.make_span(2, "mystery", 0, 3, ""));
-        p.documents.push(d);
+        p.documents.push(d.into());
         let stats = project_stats(Path::new("x.ron"), &p);
         let mut out = Vec::new();
         write_table(&mut out, &stats).expect("write");
         let text = String::from_utf8(out).expect("utf-8");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "x.ron: \"n\", 1 document");
-        assert!(lines[1].contains("speaker") && lines[1].contains("mystery") && lines[1].ends_with("relations"));
+        assert!(
+            lines[1].contains("speaker")
+                && lines[1].contains("mystery")
+                && lines[1].ends_with("relations")
+        );
         let cells = |l: &str| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
         assert_eq!(cells(lines[2]), ["d1", "8", "2", "1", "0", "0", "1", "0"]);
-        assert_eq!(cells(lines[3]), ["total", "8", "2", "1", "0", "0", "1", "0"]);
+        assert_eq!(
+            cells(lines[3]),
+            ["total", "8", "2", "1", "0", "0", "1", "0"]
+        );
         let json = serde_json::to_value(&stats).expect("json");
         assert_eq!(json["total"]["spans_per_label"]["mystery"], 1);
         assert_eq!(json["documents"][0]["characters"], 8);

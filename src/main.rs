@@ -7,7 +7,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = qalam::cli::Cli::parse();
     match cli.command {
-        Some(qalam::cli::Command::Review(args)) => gui(qalam::app::Startup { review: args.files, ..Default::default() }),
+        Some(qalam::cli::Command::Review(args)) => gui(qalam::app::Startup {
+            review: args.files,
+            ..Default::default()
+        }),
         Some(cmd) => match qalam::cli::run_command(cmd) {
             Ok(code) => code,
             Err(e) => {
@@ -15,7 +18,10 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        None => gui(qalam::app::Startup { path: cli.path, ..Default::default() }),
+        None => gui(qalam::app::Startup {
+            path: cli.path,
+            ..Default::default()
+        }),
     }
 }
 

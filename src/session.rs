@@ -129,9 +129,13 @@ impl Session {
     /// [`AUTOSAVE_SECONDS`] since the last write. `now` is seconds on any monotonic clock.
     /// Returns whether a copy was written.
     pub fn autosave_tick(&mut self, now: f64) -> Result<bool, ProjectError> {
-        let Some(path) = self.path.clone() else { return Ok(false) };
+        let Some(path) = self.path.clone() else {
+            return Ok(false);
+        };
         let state = self.history.state_id();
-        let due = self.is_dirty() && self.recovery_state != Some(state) && now - self.last_recovery_time >= AUTOSAVE_SECONDS;
+        let due = self.is_dirty()
+            && self.recovery_state != Some(state)
+            && now - self.last_recovery_time >= AUTOSAVE_SECONDS;
         if !due {
             return Ok(false);
         }
@@ -146,10 +150,10 @@ impl Session {
         let name = if !self.project.name.is_empty() {
             self.project.name.clone()
         } else {
-            self.path
-                .as_deref()
-                .and_then(Path::file_name)
-                .map_or_else(|| "untitled".to_owned(), |n| n.to_string_lossy().into_owned())
+            self.path.as_deref().and_then(Path::file_name).map_or_else(
+                || "untitled".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            )
         };
         let star = if self.is_dirty() { "*" } else { "" };
         format!("{star}{name} — Qalam")

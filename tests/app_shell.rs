@@ -18,13 +18,19 @@ fn seed_root() -> tempfile::TempDir {
 }
 
 fn harness(startup: Startup) -> Harness<'static, QalamApp> {
-    let mut h = Harness::builder().with_size([1100.0, 700.0]).build_eframe(move |cc| QalamApp::new(cc, startup));
+    let mut h = Harness::builder()
+        .with_size([1100.0, 700.0])
+        .build_eframe(move |cc| QalamApp::new(cc, startup));
     h.run_steps(3);
     h
 }
 
 fn seed_harness(root: &Path) -> Harness<'static, QalamApp> {
-    harness(Startup { path: None, root: Some(root.to_path_buf()), ..Default::default() })
+    harness(Startup {
+        path: None,
+        root: Some(root.to_path_buf()),
+        ..Default::default()
+    })
 }
 
 fn set_status_done(h: &mut Harness<'_, QalamApp>) {
@@ -48,7 +54,9 @@ impl egui::DroppedFile for Dropped {
 }
 
 fn drop_file(h: &mut Harness<'_, QalamApp>, path: PathBuf) {
-    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(path)));
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
     h.run_steps(2);
 }
 
@@ -57,9 +65,16 @@ fn starts_on_the_seed_project_created_on_first_run() {
     let root = seed_root();
     let h = seed_harness(root.path());
     let s = h.state().session().expect("a session");
-    assert_eq!(s.path.as_deref(), Some(root.path().join("projects/seed.ron").as_path()));
+    assert_eq!(
+        s.path.as_deref(),
+        Some(root.path().join("projects/seed.ron").as_path())
+    );
     assert_eq!(s.project.documents.len(), 1);
-    assert!(s.project.documents[0].text().starts_with("أفادت مصادر أمنية"));
+    assert!(
+        s.project.documents[0]
+            .text()
+            .starts_with("أفادت مصادر أمنية")
+    );
     assert!(!s.is_dirty());
     assert_eq!(h.state().title(), "Seed article — Qalam");
 }
@@ -74,11 +89,25 @@ fn edit_marks_dirty_and_ctrl_s_saves_what_reopens() {
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
-    assert!(h.state().session().is_some_and(|s| !s.is_dirty()), "status: {}", h.state().status());
+    assert!(
+        h.state().session().is_some_and(|s| !s.is_dirty()),
+        "status: {}",
+        h.state().status()
+    );
     assert_eq!(h.state().title(), "Seed article — Qalam");
 
-    let reopened = harness(Startup { path: Some(root.path().join("projects/seed.ron")), root: None, ..Default::default() });
-    assert_eq!(reopened.state().session().map(|s| s.project.documents[0].status), Some(DocStatus::Done));
+    let reopened = harness(Startup {
+        path: Some(root.path().join("projects/seed.ron")),
+        root: None,
+        ..Default::default()
+    });
+    assert_eq!(
+        reopened
+            .state()
+            .session()
+            .map(|s| s.project.documents[0].status),
+        Some(DocStatus::Done)
+    );
 }
 
 #[test]
@@ -93,7 +122,10 @@ fn undo_and_redo_go_through_the_history() {
     assert!(!s.is_dirty(), "undo returns to the saved state");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
     h.run_steps(2);
-    assert_eq!(h.state().session().map(|s| s.project.documents[0].status), Some(DocStatus::Done));
+    assert_eq!(
+        h.state().session().map(|s| s.project.documents[0].status),
+        Some(DocStatus::Done)
+    );
 }
 
 #[test]
@@ -107,13 +139,19 @@ fn unsaved_changes_guard_before_opening_another_file() {
     h.get_by_label("Cancel").click();
     h.run_steps(2);
     assert!(h.state().dialog().is_none());
-    assert!(h.state().session().is_some_and(|s| s.is_dirty()), "still the edited project");
+    assert!(
+        h.state().session().is_some_and(|s| s.is_dirty()),
+        "still the edited project"
+    );
 
     drop_file(&mut h, other);
     h.get_by_label("Don't save").click();
     h.run_steps(2);
     let s = h.state().session().expect("session");
-    assert_eq!(s.path.as_deref(), Some(root.path().join("seeds/000_19e18760a7c74451.ron").as_path()));
+    assert_eq!(
+        s.path.as_deref(),
+        Some(root.path().join("seeds/000_19e18760a7c74451.ron").as_path())
+    );
     assert!(s.is_dirty(), "a project made from a text file is unsaved");
 }
 
@@ -126,11 +164,18 @@ fn open_by_typed_path_works_without_a_file_dialog() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::L);
     h.run_steps(2);
     assert!(matches!(h.state().dialog(), Some(Dialog::OpenPath { .. })));
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path of a .ron project or .txt file:").type_text(&target.display().to_string());
+    h.get_by_role_and_label(
+        egui::accesskit::Role::TextInput,
+        "Path of a .ron project or .txt file:",
+    )
+    .type_text(&target.display().to_string());
     h.run_steps(2);
     h.get_by_label("Open").click();
     h.run_steps(2);
-    assert_eq!(h.state().session().and_then(|s| s.path.clone()), Some(target));
+    assert_eq!(
+        h.state().session().and_then(|s| s.path.clone()),
+        Some(target)
+    );
 }
 
 #[test]
@@ -139,7 +184,10 @@ fn dropping_a_file_on_the_window_opens_it() {
     let mut h = seed_harness(root.path());
     drop_file(&mut h, root.path().join("seeds/000_19e18760a7c74451.txt"));
     let s = h.state().session().expect("session");
-    assert_eq!(s.path.as_deref(), Some(root.path().join("seeds/000_19e18760a7c74451.ron").as_path()));
+    assert_eq!(
+        s.path.as_deref(),
+        Some(root.path().join("seeds/000_19e18760a7c74451.ron").as_path())
+    );
 }
 
 #[test]
@@ -147,11 +195,20 @@ fn a_broken_file_shows_its_error_in_the_window_with_line_and_column() {
     let root = seed_root();
     let bad = root.path().join("bad.ron");
     std::fs::write(&bad, "(\n  version: 1,\n  name: \"x\"\n  oops\n)").expect("write");
-    let h = harness(Startup { path: Some(bad.clone()), root: None, ..Default::default() });
-    let Some(Dialog::Message { lines, .. }) = h.state().dialog() else { panic!("no error dialog: {:?}", h.state().dialog()) };
+    let h = harness(Startup {
+        path: Some(bad.clone()),
+        root: None,
+        ..Default::default()
+    });
+    let Some(Dialog::Message { lines, .. }) = h.state().dialog() else {
+        panic!("no error dialog: {:?}", h.state().dialog())
+    };
     let text = lines.join("\n");
     assert!(text.contains("bad.ron:"), "{text}");
-    assert!(text.contains(":4:") || text.contains(":3:"), "line number in {text}");
+    assert!(
+        text.contains(":4:") || text.contains(":3:"),
+        "line number in {text}"
+    );
     // The message is in the window, readable by a screen reader.
     h.get_by_label(&lines[0]);
 }
@@ -166,11 +223,23 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
     std::fs::write(&path, original.replace("Seed article", "Changed elsewhere")).expect("write");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
-    assert!(matches!(h.state().dialog(), Some(Dialog::ChangedOnDisk { .. })));
-    assert!(std::fs::read_to_string(&path).expect("read").contains("Changed elsewhere"), "not overwritten yet");
+    assert!(matches!(
+        h.state().dialog(),
+        Some(Dialog::ChangedOnDisk { .. })
+    ));
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("read")
+            .contains("Changed elsewhere"),
+        "not overwritten yet"
+    );
     h.get_by_label("Overwrite").click();
     h.run_steps(2);
-    assert!(std::fs::read_to_string(&path).expect("read").contains("Seed article"));
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("read")
+            .contains("Seed article")
+    );
     assert!(h.state().session().is_some_and(|s| !s.is_dirty()));
 }
 
@@ -186,8 +255,14 @@ fn recent_files_are_remembered() {
 /// says so and keeps running until killed.
 #[test]
 fn kill_child_autosaves_then_waits() {
-    let Ok(path) = std::env::var("QALAM_KILL_CHILD") else { return };
-    let mut h = harness(Startup { path: Some(PathBuf::from(path)), root: None, ..Default::default() });
+    let Ok(path) = std::env::var("QALAM_KILL_CHILD") else {
+        return;
+    };
+    let mut h = harness(Startup {
+        path: Some(PathBuf::from(path)),
+        root: None,
+        ..Default::default()
+    });
     set_status_done(&mut h);
     // Frames advance egui's clock; autosave is due after a few seconds of it.
     for _ in 0..((qalam::session::AUTOSAVE_SECONDS as usize + 1) * 60) {
@@ -207,20 +282,36 @@ fn sigkill_mid_session_loses_at_most_the_last_seconds_and_recovery_is_offered() 
     drop(seed_harness(root.path()));
     let path = root.path().join("projects/seed.ron");
     let mut child = std::process::Command::new(std::env::current_exe().expect("exe"))
-        .args(["kill_child_autosaves_then_waits", "--exact", "--nocapture", "--test-threads=1"])
+        .args([
+            "kill_child_autosaves_then_waits",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("QALAM_KILL_CHILD", &path)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn child");
     let stdout = child.stdout.take().expect("stdout");
-    let edited = BufReader::new(stdout).lines().map_while(Result::ok).any(|l| l.contains("EDITED"));
+    let edited = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.contains("EDITED"));
     child.kill().expect("SIGKILL");
     let _ = child.wait();
     assert!(edited, "child never reported its edit");
 
     // The project file itself was never saved; the recovery copy has the edit.
-    let mut h = harness(Startup { path: Some(path.clone()), root: None, ..Default::default() });
-    assert!(matches!(h.state().dialog(), Some(Dialog::Recover { .. })), "{:?}", h.state().dialog());
+    let mut h = harness(Startup {
+        path: Some(path.clone()),
+        root: None,
+        ..Default::default()
+    });
+    assert!(
+        matches!(h.state().dialog(), Some(Dialog::Recover { .. })),
+        "{:?}",
+        h.state().dialog()
+    );
     h.get_by_label("Restore recovered changes").click();
     h.run_steps(2);
     let s = h.state().session().expect("session");
@@ -232,8 +323,16 @@ fn sigkill_mid_session_loses_at_most_the_last_seconds_and_recovery_is_offered() 
 fn export_from_the_file_menu_writes_jsonl_with_code_point_offsets() {
     let root = seed_root();
     let annotated = root.path().join("annotated.ron");
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/annotated.ron"), &annotated).expect("copy");
-    let mut h = harness(Startup { path: Some(annotated), root: None, ..Default::default() });
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/annotated.ron"),
+        &annotated,
+    )
+    .expect("copy");
+    let mut h = harness(Startup {
+        path: Some(annotated),
+        root: None,
+        ..Default::default()
+    });
     h.get_by_label("File").click();
     h.run_steps(2);
     h.get_by_label("Export as").hover();
@@ -241,11 +340,20 @@ fn export_from_the_file_menu_writes_jsonl_with_code_point_offsets() {
     h.get_by_label("jsonl").click();
     h.run_steps(2);
     // No desktop dialog here: the path prompt takes over.
-    assert!(matches!(h.state().dialog(), Some(Dialog::ExportPath { .. })), "{:?}", h.state().dialog());
+    assert!(
+        matches!(h.state().dialog(), Some(Dialog::ExportPath { .. })),
+        "{:?}",
+        h.state().dialog()
+    );
     let out = root.path().join("out.jsonl");
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path of the file to write:").type_text(&out.display().to_string());
+    h.get_by_role_and_label(
+        egui::accesskit::Role::TextInput,
+        "Path of the file to write:",
+    )
+    .type_text(&out.display().to_string());
     h.run_steps(1);
-    h.get_by_role_and_label(egui::accesskit::Role::Button, "Export").click();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Export")
+        .click();
     for _ in 0..200 {
         h.step();
         if !h.state().export_running() && out.exists() {
@@ -254,13 +362,25 @@ fn export_from_the_file_menu_writes_jsonl_with_code_point_offsets() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     h.run_steps(2);
-    assert!(h.state().status().starts_with("Exported 1 document(s), 25 span(s)"), "{}", h.state().status());
+    assert!(
+        h.state()
+            .status()
+            .starts_with("Exported 1 document(s), 25 span(s)"),
+        "{}",
+        h.state().status()
+    );
     let line = std::fs::read_to_string(&out).expect("jsonl written");
-    let text = h.state().session().expect("s").project.documents[0].text().to_owned();
+    let text = h.state().session().expect("s").project.documents[0]
+        .text()
+        .to_owned();
     // The first span's offsets index the text in code points.
-    let v: serde_json::Value = serde_json::from_str(line.lines().next().expect("a line")).expect("json");
+    let v: serde_json::Value =
+        serde_json::from_str(line.lines().next().expect("a line")).expect("json");
     let span = &v["spans"][0];
-    let (a, b) = (span["start"].as_u64().expect("start") as usize, span["end"].as_u64().expect("end") as usize);
+    let (a, b) = (
+        span["start"].as_u64().expect("start") as usize,
+        span["end"].as_u64().expect("end") as usize,
+    );
     let slice: String = text.chars().skip(a).take(b - a).collect();
     assert_eq!(slice, span["text"].as_str().expect("text"));
 }

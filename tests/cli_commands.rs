@@ -7,16 +7,19 @@ use qalam::model::{Document, Project};
 use qalam::project::{self, SaveGuard};
 
 mod common;
-use common::{qalam, stdout, stderr, s};
+use common::{qalam, s, stderr, stdout};
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/000_19e18760a7c74451.txt");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/seeds/000_19e18760a7c74451.txt"
+);
 
 /// A valid project with one speaker span, saved at `dir/name`.
 fn saved_project(dir: &Path, name: &str) -> PathBuf {
     let mut p = Project::new("cli", "amal");
     let mut d = Document::new("d1", "", "", "قال مصدر أمني إن الحملة بدأت");
     d.spans.extend(d.make_span(1, "speaker", 4, 13, ""));
-    p.documents.push(d);
+    p.documents.push(d.into());
     let path = dir.join(name);
     project::save(&path, &p, SaveGuard::Force).expect("save");
     path
@@ -33,7 +36,10 @@ fn help_lists_every_command_and_the_path() {
     let o = qalam(&["new", "--help"]);
     let out = stdout(&o);
     for word in ["--output", "--name", "--annotator", "--force", "<TEXT>..."] {
-        assert!(out.contains(word), "{word} missing from `new --help`:\n{out}");
+        assert!(
+            out.contains(word),
+            "{word} missing from `new --help`:\n{out}"
+        );
     }
     assert!(stdout(&qalam(&["validate", "--help"])).contains("--fix"));
     assert!(stdout(&qalam(&["stats", "--help"])).contains("--json"));
@@ -51,7 +57,16 @@ fn usage_errors_exit_with_2() {
 fn new_creates_a_project_and_refuses_to_overwrite() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("seed.ron");
-    let o = qalam(&["new", SEED, "-o", s(&out), "--name", "Seed article", "--annotator", ""]);
+    let o = qalam(&[
+        "new",
+        SEED,
+        "-o",
+        s(&out),
+        "--name",
+        "Seed article",
+        "--annotator",
+        "",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("1 document"), "{}", stdout(&o));
     let loaded = project::load(&out).expect("valid project");
@@ -59,20 +74,36 @@ fn new_creates_a_project_and_refuses_to_overwrite() {
     assert_eq!(loaded.project.annotator, "");
     let d = &loaded.project.documents[0];
     assert_eq!(d.id, "000_19e18760a7c74451");
-    assert_eq!(d.text().as_bytes(), fs::read(SEED).expect("seed").as_slice());
+    assert_eq!(
+        d.text().as_bytes(),
+        fs::read(SEED).expect("seed").as_slice()
+    );
     assert!(d.title.starts_with("أفادت مصادر أمنية"));
     assert!(d.title.chars().count() <= 80);
 
     let o = qalam(&["new", SEED, "-o", s(&out)]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(&format!("{}: already exists", out.display())), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{}: already exists", out.display())),
+        "{}",
+        stderr(&o)
+    );
     let o = qalam(&["new", SEED, SEED, "-o", s(&out), "--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let ids: Vec<String> = project::load(&out).expect("load").project.documents.iter().map(|d| d.id.clone()).collect();
+    let ids: Vec<String> = project::load(&out)
+        .expect("load")
+        .project
+        .documents
+        .iter()
+        .map(|d| d.id.clone())
+        .collect();
     assert_eq!(ids, ["000_19e18760a7c74451", "000_19e18760a7c74451-2"]);
     // Without --name the project is named after the output file.
     let other = dir.path().join("أخبار.ron");
-    assert_eq!(qalam(&["new", SEED, "-o", s(&other)]).status.code(), Some(0));
+    assert_eq!(
+        qalam(&["new", SEED, "-o", s(&other)]).status.code(),
+        Some(0)
+    );
     assert_eq!(project::load(&other).expect("load").project.name, "أخبار");
 }
 
@@ -84,11 +115,22 @@ fn new_refuses_invalid_utf8_and_missing_files() {
     let out = dir.path().join("p.ron");
     let o = qalam(&["new", s(&bad), "-o", s(&out)]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(&format!("{}: not UTF-8: invalid byte at offset 0", bad.display())), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "{}: not UTF-8: invalid byte at offset 0",
+            bad.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
     assert!(!out.exists());
     let o = qalam(&["new", s(&dir.path().join("nope.txt")), "-o", s(&out)]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("nope.txt: cannot open"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nope.txt: cannot open"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -101,7 +143,11 @@ fn validate_reports_one_problem_per_line_and_exit_codes() {
 
     let bad = dir.path().join("bad.ron");
     let text = fs::read_to_string(&good).expect("read");
-    fs::write(&bad, text.replace("label: \"speaker\"", "label: \"speeker\"")).expect("write");
+    fs::write(
+        &bad,
+        text.replace("label: \"speaker\"", "label: \"speeker\""),
+    )
+    .expect("write");
     let o = qalam(&["validate", s(&good), s(&bad)]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
@@ -117,11 +163,19 @@ fn validate_reports_one_problem_per_line_and_exit_codes() {
     fs::write(&broken, text.replacen("name: \"cli\",", "name: \"cli\"", 1)).expect("write");
     let o = qalam(&["validate", s(&broken)]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(&format!("{}:4:5: ", broken.display())), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{}:4:5: ", broken.display())),
+        "{}",
+        stderr(&o)
+    );
 
     let o = qalam(&["validate", s(&dir.path().join("missing.ron"))]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("missing.ron: cannot open"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("missing.ron: cannot open"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -142,12 +196,22 @@ fn validate_fix_reanchors_and_saves() {
         )),
         "{out}"
     );
-    assert!(out.contains("warning: the text does not match its recorded SHA-256"), "{out}");
-    assert_eq!(fs::read(&path).expect("read"), edited, "validate without --fix writes nothing");
+    assert!(
+        out.contains("warning: the text does not match its recorded SHA-256"),
+        "{out}"
+    );
+    assert_eq!(
+        fs::read(&path).expect("read"),
+        edited,
+        "validate without --fix writes nothing"
+    );
 
     let o = qalam(&["validate", "--fix", s(&path)]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(stdout(&o), format!("{}: fixed 2 problems and saved\n", path.display()));
+    assert_eq!(
+        stdout(&o),
+        format!("{}: fixed 2 problems and saved\n", path.display())
+    );
     let loaded = project::load(&path).expect("load");
     assert!(loaded.problems.is_empty());
     assert_eq!(loaded.project.documents[0].spans[0].start, 8);
@@ -164,7 +228,18 @@ fn stats_as_table_and_json() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], format!("{}: \"cli\", 1 document", path.display()));
     let cells = |l: &str| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
-    assert_eq!(cells(lines[1]), ["document", "characters", "spans", "speaker", "claim", "entity", "relations"]);
+    assert_eq!(
+        cells(lines[1]),
+        [
+            "document",
+            "characters",
+            "spans",
+            "speaker",
+            "claim",
+            "entity",
+            "relations"
+        ]
+    );
     assert_eq!(cells(lines[2]), ["d1", "28", "1", "1", "0", "0", "0"]);
     assert_eq!(cells(lines[3]), ["total", "28", "1", "1", "0", "0", "0"]);
 

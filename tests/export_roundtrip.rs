@@ -38,13 +38,28 @@ fn text_strategy() -> impl Strategy<Value = String> {
 }
 
 fn note_strategy() -> impl Strategy<Value = Option<String>> {
-    prop::option::of(prop_oneof![Just("ملاحظة".to_owned()), Just("two\nlines\r\nand\ttab \\n".to_owned()), "[ a-z\\\\]{0,8}"])
+    prop::option::of(prop_oneof![
+        Just("ملاحظة".to_owned()),
+        Just("two\nlines\r\nand\ttab \\n".to_owned()),
+        "[ a-z\\\\]{0,8}"
+    ])
 }
 
 type SpanSeed = (u16, u16, usize, Option<u8>, Option<String>);
 
-fn document(i: usize, text: String, spans: Vec<SpanSeed>, links: Vec<(u8, u8)>, annotator: &str) -> Document {
-    let mut d = Document::new(format!("d{i}"), format!("عنوان {i}"), format!("src/{i}.txt"), text);
+fn document(
+    i: usize,
+    text: String,
+    spans: Vec<SpanSeed>,
+    links: Vec<(u8, u8)>,
+    annotator: &str,
+) -> Document {
+    let mut d = Document::new(
+        format!("d{i}"),
+        format!("عنوان {i}"),
+        format!("src/{i}.txt"),
+        text,
+    );
     d.status = [DocStatus::Todo, DocStatus::InProgress, DocStatus::Done][i % 3];
     let n = d.len_chars();
     for (k, (a, b, l, attr, note)) in spans.into_iter().enumerate() {
@@ -54,28 +69,58 @@ fn document(i: usize, text: String, spans: Vec<SpanSeed>, links: Vec<(u8, u8)>, 
         let start = usize::from(a) % n;
         let end = start + 1 + usize::from(b) % (n - start);
         let label = LABELS[l % 3];
-        if d.spans.iter().any(|s| s.label == label && s.start == start && s.end == end) {
+        if d.spans
+            .iter()
+            .any(|s| s.label == label && s.start == start && s.end == end)
+        {
             continue;
         }
-        let Some(mut span) = d.make_span(3 * k as u64 + 2, label, start, end, annotator) else { continue };
+        let Some(mut span) = d.make_span(3 * k as u64 + 2, label, start, end, annotator) else {
+            continue;
+        };
         span.note = note;
         if let Some(v) = attr {
             match label {
-                "claim" => span.attributes.insert("quote".into(), ["direct", "indirect", "mixed"][usize::from(v) % 3].into()),
-                "entity" => span.attributes.insert("kind".into(), ["person", "organization", "location", "other"][usize::from(v) % 4].into()),
+                "claim" => span.attributes.insert(
+                    "quote".into(),
+                    ["direct", "indirect", "mixed"][usize::from(v) % 3].into(),
+                ),
+                "entity" => span.attributes.insert(
+                    "kind".into(),
+                    ["person", "organization", "location", "other"][usize::from(v) % 4].into(),
+                ),
                 _ => None,
             };
         }
         d.spans.push(span);
     }
-    let claims: Vec<u64> = d.spans.iter().filter(|s| s.label == "claim").map(|s| s.id).collect();
-    let targets: Vec<(u64, &str)> = d.spans.iter().filter(|s| s.label != "claim").map(|s| (s.id, s.label.as_str())).collect();
+    let claims: Vec<u64> = d
+        .spans
+        .iter()
+        .filter(|s| s.label == "claim")
+        .map(|s| s.id)
+        .collect();
+    let targets: Vec<(u64, &str)> = d
+        .spans
+        .iter()
+        .filter(|s| s.label != "claim")
+        .map(|s| (s.id, s.label.as_str()))
+        .collect();
     let mut relations = Vec::new();
     if !claims.is_empty() && !targets.is_empty() {
         for (k, (a, b)) in links.into_iter().enumerate() {
             let (to, label) = targets[usize::from(b) % targets.len()];
-            let kind = if label == "speaker" { "attributed_to" } else { "about" };
-            relations.push(Relation { id: 5 * k as u64 + 1, kind: kind.into(), from: claims[usize::from(a) % claims.len()], to });
+            let kind = if label == "speaker" {
+                "attributed_to"
+            } else {
+                "about"
+            };
+            relations.push(Relation {
+                id: 5 * k as u64 + 1,
+                kind: kind.into(),
+                from: claims[usize::from(a) % claims.len()],
+                to,
+            });
         }
     }
     d.relations = relations;
@@ -84,19 +129,34 @@ fn document(i: usize, text: String, spans: Vec<SpanSeed>, links: Vec<(u8, u8)>, 
 }
 
 fn project_strategy(annotator: &'static str) -> impl Strategy<Value = Project> {
-    let span = (any::<u16>(), any::<u16>(), 0..3usize, any::<Option<u8>>(), note_strategy());
-    let doc = (text_strategy(), prop::collection::vec(span, 0..12), prop::collection::vec(any::<(u8, u8)>(), 0..6));
+    let span = (
+        any::<u16>(),
+        any::<u16>(),
+        0..3usize,
+        any::<Option<u8>>(),
+        note_strategy(),
+    );
+    let doc = (
+        text_strategy(),
+        prop::collection::vec(span, 0..12),
+        prop::collection::vec(any::<(u8, u8)>(), 0..6),
+    );
     prop::collection::vec(doc, 1..4).prop_map(move |docs| {
         let mut p = Project::new("random", annotator);
         for (i, (text, spans, links)) in docs.into_iter().enumerate() {
-            p.documents.push(document(i, text, spans, links, annotator));
+            p.documents
+                .push(document(i, text, spans, links, annotator).into());
         }
         p
     })
 }
 
 fn options(annotator: &str) -> ImportOptions {
-    ImportOptions { name: "random".into(), annotator: annotator.into(), ..ImportOptions::default() }
+    ImportOptions {
+        name: "random".into(),
+        annotator: annotator.into(),
+        ..ImportOptions::default()
+    }
 }
 
 fn fail(e: impl std::fmt::Display) -> TestCaseError {
@@ -116,7 +176,9 @@ fn check_conll(out: &str, project: &Project) -> Result<(), TestCaseError> {
     for line in out.split('\n') {
         if line.is_empty() {
             if !sentence.is_empty() {
-                let doc = docs.last_mut().ok_or_else(|| fail("tokens before -DOCSTART-"))?;
+                let doc = docs
+                    .last_mut()
+                    .ok_or_else(|| fail("tokens before -DOCSTART-"))?;
                 doc.push(std::mem::take(&mut sentence));
             }
             prev_tag = "O".into();
@@ -134,7 +196,9 @@ fn check_conll(out: &str, project: &Project) -> Result<(), TestCaseError> {
         let tag = cols[1];
         let ok = tag == "O"
             || tag.strip_prefix("B-").is_some_and(|l| LABELS.contains(&l))
-            || tag.strip_prefix("I-").is_some_and(|l| prev_tag.get(2..) == Some(l) && prev_tag != "O");
+            || tag
+                .strip_prefix("I-")
+                .is_some_and(|l| prev_tag.get(2..) == Some(l) && prev_tag != "O");
         prop_assert!(ok, "tag {} after {}", tag, prev_tag);
         prev_tag = tag.to_owned();
         sentence.push(cols[0].to_owned());
@@ -144,11 +208,18 @@ fn check_conll(out: &str, project: &Project) -> Result<(), TestCaseError> {
         let expected = qalam::model::tokens::sentences(doc.text());
         prop_assert_eq!(sentences.len(), expected.len());
         for (got, want) in sentences.iter().zip(&expected) {
-            let (Some(first), Some(last)) = (want.first(), want.last()) else { return Err(fail("empty sentence")) };
-            let original = doc.slice(first.start, last.end).ok_or_else(|| fail("sentence range"))?;
+            let (Some(first), Some(last)) = (want.first(), want.last()) else {
+                return Err(fail("empty sentence"));
+            };
+            let original = doc
+                .slice(first.start, last.end)
+                .ok_or_else(|| fail("sentence range"))?;
             prop_assert_eq!(got.concat(), dense(original));
         }
-        prop_assert_eq!(sentences.iter().flatten().cloned().collect::<String>(), dense(doc.text()));
+        prop_assert_eq!(
+            sentences.iter().flatten().cloned().collect::<String>(),
+            dense(doc.text())
+        );
     }
     Ok(())
 }
@@ -200,13 +271,24 @@ proptest! {
 #[test]
 fn the_example_projects_export_to_valid_conll() {
     for name in ["seed.ron", "annotated.ron"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects").join(name);
-        let p = qalam::project::load(&path).expect("example project loads").project;
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("projects")
+            .join(name);
+        let p = qalam::project::load(&path)
+            .expect("example project loads")
+            .project;
         let mut out = Vec::new();
         export::conll::write(&p, &mut out, Overlap::default(), &mut |_, _| {}).expect("conll");
         let text = String::from_utf8(out).expect("utf-8");
         check_conll(&text, &p).expect("valid CoNLL");
-        let has_speaker = p.documents.iter().any(|d| d.spans.iter().any(|s| s.label == "speaker"));
-        assert_eq!(text.contains("B-speaker"), has_speaker, "{name}: annotations show up as tags");
+        let has_speaker = p
+            .documents
+            .iter()
+            .any(|d| d.spans.iter().any(|s| s.label == "speaker"));
+        assert_eq!(
+            text.contains("B-speaker"),
+            has_speaker,
+            "{name}: annotations show up as tags"
+        );
     }
 }

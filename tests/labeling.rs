@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Event, Key, Modifiers, Pos2, PointerButton};
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use qalam::app::{QalamApp, Startup};
@@ -14,19 +14,32 @@ use qalam::project;
 fn seed_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("seed.ron");
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/seed.ron"), &path).expect("copy");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/seed.ron"),
+        &path,
+    )
+    .expect("copy");
     (dir, path)
 }
 
 fn open(path: &Path) -> Harness<'static, QalamApp> {
-    let startup = Startup { path: Some(path.to_path_buf()), root: None, ..Default::default() };
-    let mut h = Harness::builder().with_size([1300.0, 800.0]).build_eframe(move |cc| QalamApp::new(cc, startup));
+    let startup = Startup {
+        path: Some(path.to_path_buf()),
+        root: None,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1300.0, 800.0])
+        .build_eframe(move |cc| QalamApp::new(cc, startup));
     h.run_steps(4);
     h
 }
 
 fn text(h: &Harness<'_, QalamApp>) -> String {
-    h.state().session().map(|s| s.project.documents[0].text().to_owned()).unwrap_or_default()
+    h.state()
+        .session()
+        .map(|s| s.project.documents[0].text().to_owned())
+        .unwrap_or_default()
 }
 
 /// Code-point offset of the `nth` occurrence of `needle`.
@@ -40,13 +53,21 @@ fn point_in_char(h: &mut Harness<'_, QalamApp>, i: usize, lead: bool) -> Pos2 {
     let rects = h.state_mut().range_rects(i..i + 1);
     let r = rects.first().copied().expect("character is laid out");
     // Arabic runs right to left: its leading side is the right one.
-    let rtl = text(h).chars().nth(i).is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    let rtl = text(h)
+        .chars()
+        .nth(i)
+        .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
     let frac = if lead == rtl { 0.8 } else { 0.2 };
     Pos2::new(r.left() + r.width() * frac, r.center().y)
 }
 
 fn pointer(h: &mut Harness<'_, QalamApp>, pos: Pos2, pressed: bool, modifiers: Modifiers) {
-    h.event(Event::PointerButton { pos, button: PointerButton::Primary, pressed, modifiers });
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers,
+    });
     h.step();
 }
 
@@ -88,7 +109,11 @@ fn cmd(h: &mut Harness<'_, QalamApp>, k: Key) {
 
 fn spans(h: &Harness<'_, QalamApp>) -> Vec<(String, usize, usize, String)> {
     let s = h.state().session().expect("session");
-    s.project.documents[0].spans.iter().map(|sp| (sp.label.clone(), sp.start, sp.end, sp.text.clone())).collect()
+    s.project.documents[0]
+        .spans
+        .iter()
+        .map(|sp| (sp.label.clone(), sp.start, sp.end, sp.text.clone()))
+        .collect()
 }
 
 #[test]
@@ -110,42 +135,83 @@ fn mark_link_attribute_undo_redo_save_and_reopen() {
     assert_eq!(
         spans(&h),
         [
-            ("speaker".to_owned(), speaker, speaker + 11, "مصادر أمنية".to_owned()),
+            (
+                "speaker".to_owned(),
+                speaker,
+                speaker + 11,
+                "مصادر أمنية".to_owned()
+            ),
             ("claim".to_owned(), claim, claim_end, claim_text.to_owned()),
         ]
     );
     // The new claim is selected: A, then click the speaker.
     key(&mut h, Key::A);
-    assert_eq!(h.state().annotate_state().linking.as_deref(), Some("attributed_to"));
+    assert_eq!(
+        h.state().annotate_state().linking.as_deref(),
+        Some("attributed_to")
+    );
     click_char(&mut h, speaker + 3);
-    let rels: Vec<_> = h.state().session().expect("s").project.documents[0].relations.iter().map(|r| (r.kind.clone(), r.from, r.to)).collect();
+    let rels: Vec<_> = h.state().session().expect("s").project.documents[0]
+        .relations
+        .iter()
+        .map(|r| (r.kind.clone(), r.from, r.to))
+        .collect();
     assert_eq!(rels, [("attributed_to".to_owned(), 2, 1)]);
     // Attribute through the details panel.
     h.get_by_label("claim.quote").click();
     h.run_steps(2);
     h.get_by_label("indirect").click();
     h.run_steps(2);
-    let quote = |h: &Harness<'_, QalamApp>| h.state().session().and_then(|s| s.project.documents[0].span(2)?.attributes.get("quote").cloned());
+    let quote = |h: &Harness<'_, QalamApp>| {
+        h.state().session().and_then(|s| {
+            s.project.documents[0]
+                .span(2)?
+                .attributes
+                .get("quote")
+                .cloned()
+        })
+    };
     assert_eq!(quote(&h).as_deref(), Some("indirect"));
     cmd(&mut h, Key::Z);
     assert_eq!(quote(&h), None, "undo removes the attribute");
     cmd(&mut h, Key::Z);
-    assert!(h.state().session().expect("s").project.documents[0].relations.is_empty(), "undo removes the link");
+    assert!(
+        h.state().session().expect("s").project.documents[0]
+            .relations
+            .is_empty(),
+        "undo removes the link"
+    );
     cmd(&mut h, Key::Y);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     h.run_steps(2);
     assert_eq!(quote(&h).as_deref(), Some("indirect"), "redo restores both");
     cmd(&mut h, Key::S);
-    assert!(h.state().session().is_some_and(|s| !s.is_dirty()), "{}", h.state().status());
+    assert!(
+        h.state().session().is_some_and(|s| !s.is_dirty()),
+        "{}",
+        h.state().status()
+    );
 
     let loaded = project::load(&path).expect("reload");
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     let d = &loaded.project.documents[0];
-    let got: Vec<_> = d.spans.iter().map(|s| (s.id, s.label.as_str(), s.text.as_str())).collect();
-    assert_eq!(got, [(1, "speaker", "مصادر أمنية"), (2, "claim", claim_text)]);
+    let got: Vec<_> = d
+        .spans
+        .iter()
+        .map(|s| (s.id, s.label.as_str(), s.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [(1, "speaker", "مصادر أمنية"), (2, "claim", claim_text)]
+    );
     assert_eq!(d.relations.len(), 1);
     assert_eq!((d.relations[0].from, d.relations[0].to), (2, 1));
-    assert_eq!(d.span(2).and_then(|s| s.attributes.get("quote")).map(String::as_str), Some("indirect"));
+    assert_eq!(
+        d.span(2)
+            .and_then(|s| s.attributes.get("quote"))
+            .map(String::as_str),
+        Some("indirect")
+    );
 }
 
 #[test]
@@ -157,7 +223,8 @@ fn search_ignores_diacritics_and_mark_all_is_one_undo_step() {
         node.focus();
         h.run_steps(1);
         h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-        h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Search:").type_text(q);
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Search:")
+            .type_text(q);
         h.run_steps(3);
         h.state().annotate_state().search.hits.clone()
     };
@@ -171,7 +238,11 @@ fn search_ignores_diacritics_and_mark_all_is_one_undo_step() {
     h.get_by_label("Mark all hits").click();
     h.run_steps(2);
     assert_eq!(spans(&h).len(), plain.len());
-    assert!(spans(&h).iter().all(|s| s.0 == "speaker" && s.3 == "الانتخابات"));
+    assert!(
+        spans(&h)
+            .iter()
+            .all(|s| s.0 == "speaker" && s.3 == "الانتخابات")
+    );
     cmd(&mut h, Key::Z);
     assert!(spans(&h).is_empty(), "one undo removes every hit's span");
 }
@@ -189,7 +260,12 @@ fn deleting_a_span_deletes_its_relations() {
     key(&mut h, Key::Num2);
     key(&mut h, Key::A);
     click_char(&mut h, speaker + 2);
-    assert_eq!(h.state().session().expect("s").project.documents[0].relations.len(), 1);
+    assert_eq!(
+        h.state().session().expect("s").project.documents[0]
+            .relations
+            .len(),
+        1
+    );
     // Select the speaker by clicking it, then Delete.
     click_char(&mut h, speaker + 4);
     assert_eq!(h.state().annotate_state().selected_span, Some(1));
@@ -198,7 +274,13 @@ fn deleting_a_span_deletes_its_relations() {
     assert!(d.span(1).is_none());
     assert!(d.relations.is_empty());
     cmd(&mut h, Key::Z);
-    assert_eq!(h.state().session().expect("s").project.documents[0].relations.len(), 1, "undo brings both back");
+    assert_eq!(
+        h.state().session().expect("s").project.documents[0]
+            .relations
+            .len(),
+        1,
+        "undo brings both back"
+    );
 }
 
 #[test]
@@ -209,7 +291,10 @@ fn alt_selection_keeps_exact_characters() {
     let at = offset_of(&t, "مصادر أمنية", 0);
     drag_select(&mut h, at + 2, at + 9, Modifiers::ALT);
     key(&mut h, Key::Num1);
-    assert_eq!(spans(&h), [("speaker".to_owned(), at + 2, at + 9, "ادر أمن".to_owned())]);
+    assert_eq!(
+        spans(&h),
+        [("speaker".to_owned(), at + 2, at + 9, "ادر أمن".to_owned())]
+    );
 }
 
 #[test]
@@ -263,7 +348,10 @@ fn keyboard_only_marking_relabeling_and_span_stepping() {
     assert_eq!(h.state().annotate_state().selected_span, Some(1));
     // The shortcut sheet lists the schema's keys.
     key(&mut h, Key::F1);
-    assert!(matches!(h.state().dialog(), Some(qalam::app::Dialog::Shortcuts)));
+    assert!(matches!(
+        h.state().dialog(),
+        Some(qalam::app::Dialog::Shortcuts)
+    ));
     h.get_by_label("Label the selection (or relabel the span) \"claim\"");
 }
 
@@ -286,8 +374,19 @@ fn attributes_without_a_mouse() {
     key(&mut h, Key::Tab);
     key(&mut h, Key::Tab);
     key(&mut h, Key::Space);
-    let quote = h.state().session().and_then(|s| s.project.documents[0].span(1)?.attributes.get("quote").cloned());
-    assert_eq!(quote.as_deref(), Some("direct"), "status: {}", h.state().status());
+    let quote = h.state().session().and_then(|s| {
+        s.project.documents[0]
+            .span(1)?
+            .attributes
+            .get("quote")
+            .cloned()
+    });
+    assert_eq!(
+        quote.as_deref(),
+        Some("direct"),
+        "status: {}",
+        h.state().status()
+    );
     // Esc brings the keyboard back to the text, where label keys work again.
     key(&mut h, Key::Escape);
     key(&mut h, Key::Num3);
@@ -302,7 +401,10 @@ fn dragging_an_edge_of_the_selected_span_moves_it_in_one_undo_step() {
     let at = offset_of(&t, "مصادر أمنية", 0);
     drag_select(&mut h, at + 1, at + 4, Modifiers::NONE);
     key(&mut h, Key::Num1);
-    assert_eq!(spans(&h), [("speaker".to_owned(), at, at + 5, "مصادر".to_owned())]);
+    assert_eq!(
+        spans(&h),
+        [("speaker".to_owned(), at, at + 5, "مصادر".to_owned())]
+    );
     // Press on the span's end edge (the trailing side of its last letter), drag over "أمنية".
     let from = point_in_char(&mut h, at + 4, false);
     let to = point_in_char(&mut h, at + 10, false);
@@ -315,8 +417,19 @@ fn dragging_an_edge_of_the_selected_span_moves_it_in_one_undo_step() {
     }
     pointer(&mut h, to, false, Modifiers::NONE);
     h.run_steps(2);
-    assert_eq!(spans(&h), [("speaker".to_owned(), at, at + 11, "مصادر أمنية".to_owned())]);
-    assert_eq!(h.state().text_selection(), None, "the drag leaves no text selection behind");
+    assert_eq!(
+        spans(&h),
+        [("speaker".to_owned(), at, at + 11, "مصادر أمنية".to_owned())]
+    );
+    assert_eq!(
+        h.state().text_selection(),
+        None,
+        "the drag leaves no text selection behind"
+    );
     cmd(&mut h, Key::Z);
-    assert_eq!(spans(&h)[0].3, "مصادر", "one undo step restores the old edge");
+    assert_eq!(
+        spans(&h)[0].3,
+        "مصادر",
+        "one undo step restores the old edge"
+    );
 }

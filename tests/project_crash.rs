@@ -28,9 +28,10 @@ fn projects() -> (Project, Project) {
         for k in (0..copies).step_by(every) {
             let start = k * words + 6;
             let id = k as u64 + 1;
-            d.spans.extend(d.make_span(id, "speaker", start, start + 5, ""));
+            d.spans
+                .extend(d.make_span(id, "speaker", start, start + 5, ""));
         }
-        p.documents.push(d);
+        p.documents.push(d.into());
         p
     };
     (make("first", 3000, 3), make("second", 2500, 2))
@@ -39,7 +40,9 @@ fn projects() -> (Project, Project) {
 /// The child's work: save the two projects in turn until killed.
 #[test]
 fn child_save_loop() {
-    let Some(path) = std::env::var_os(CHILD_ENV) else { return };
+    let Some(path) = std::env::var_os(CHILD_ENV) else {
+        return;
+    };
     let path = PathBuf::from(path);
     let (a, b) = projects();
     for i in 0u64.. {
@@ -63,7 +66,12 @@ impl Rng {
 fn spawn_child(path: &Path) -> std::process::Child {
     let exe = std::env::current_exe().expect("test binary path");
     Command::new(exe)
-        .args(["--exact", "child_save_loop", "--test-threads=1", "--nocapture"])
+        .args([
+            "--exact",
+            "child_save_loop",
+            "--test-threads=1",
+            "--nocapture",
+        ])
         .env(CHILD_ENV, path)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -84,15 +92,24 @@ fn killed_saves_never_leave_a_torn_file() {
     let bytes_b = project::to_ron_string(&b).expect("ron b").into_bytes();
     assert_ne!(bytes_a.len(), bytes_b.len());
     project::save(&path, &a, SaveGuard::Force).expect("initial save");
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64);
     let mut rng = Rng(nanos | 1);
     let (mut saw_a, mut saw_b) = (0, 0);
     for round in 0..ROUNDS {
-        let before = fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+        let before = fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime");
         let mut child = spawn_child(&path);
         // Wait until the child has replaced the file at least once, then a random while longer.
         let deadline = Instant::now() + Duration::from_secs(30);
-        while fs::metadata(&path).and_then(|m| m.modified()).expect("mtime") == before && Instant::now() < deadline {
+        while fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime")
+            == before
+            && Instant::now() < deadline
+        {
             std::thread::sleep(Duration::from_millis(1));
         }
         std::thread::sleep(Duration::from_micros(rng.below(40_000)));
@@ -104,13 +121,23 @@ fn killed_saves_never_leave_a_torn_file() {
         } else if on_disk == bytes_b {
             saw_b += 1;
         } else {
-            panic!("round {round}: torn file of {} bytes (expected {} or {})", on_disk.len(), bytes_a.len(), bytes_b.len());
+            panic!(
+                "round {round}: torn file of {} bytes (expected {} or {})",
+                on_disk.len(),
+                bytes_a.len(),
+                bytes_b.len()
+            );
         }
         project::load(&path).expect("the surviving file loads");
     }
     // Temporary files left by kills during a write show that kills did land mid-save.
-    let torn_temps = fs::read_dir(dir.path()).expect("ls").filter(|e| e.as_ref().is_ok_and(|e| e.file_name() != "p.ron")).count();
-    eprintln!("after {ROUNDS} kills: {saw_a} × first, {saw_b} × second, {torn_temps} kills during a write");
+    let torn_temps = fs::read_dir(dir.path())
+        .expect("ls")
+        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name() != "p.ron"))
+        .count();
+    eprintln!(
+        "after {ROUNDS} kills: {saw_a} × first, {saw_b} × second, {torn_temps} kills during a write"
+    );
     // Both projects were seen on disk: the child really saved (it writes b first, then a, …).
     assert_eq!(saw_a + saw_b, ROUNDS);
     assert!(saw_b > 0, "the child never completed a save");

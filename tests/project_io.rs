@@ -8,14 +8,15 @@ use std::time::{Duration, SystemTime};
 use qalam::model::{Document, Project};
 use qalam::project::{self, Fix, ProjectError, SaveGuard, Severity};
 
-const TEXT: &str = "قال مصدر أمني إن الحملة الأمنية بدأت في بغداد.\nوأضاف المصدر أن الحملة مستمرة.\n";
+const TEXT: &str =
+    "قال مصدر أمني إن الحملة الأمنية بدأت في بغداد.\nوأضاف المصدر أن الحملة مستمرة.\n";
 
 fn sample() -> Project {
     let mut p = Project::new("io", "amal");
     let mut d = Document::new("d1", "خبر", "", TEXT);
     let span = d.make_span(1, "speaker", 4, 13, "amal").expect("span");
     d.spans.push(span);
-    p.documents.push(d);
+    p.documents.push(d.into());
     p
 }
 
@@ -35,7 +36,10 @@ fn save_then_load_is_identity_and_leaves_no_temporary_files() {
     assert_eq!(loaded.project, p);
     assert_eq!(loaded.stamp, stamp);
     assert!(loaded.problems.is_empty());
-    let names: Vec<_> = fs::read_dir(dir.path()).expect("ls").map(|e| e.expect("entry").file_name()).collect();
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
     assert_eq!(names, ["p.ron"]);
 }
 
@@ -51,7 +55,13 @@ fn saving_through_a_symlink_replaces_the_linked_file() {
     let mut p = loaded.project;
     p.name = "via link".into();
     project::save(&link, &p, SaveGuard::Unchanged(&loaded.stamp)).expect("save through link");
-    assert!(fs::symlink_metadata(&link).expect("link").file_type().is_symlink(), "the link is kept");
+    assert!(
+        fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink(),
+        "the link is kept"
+    );
     assert_eq!(project::load(&real).expect("load").project.name, "via link");
 }
 
@@ -72,15 +82,27 @@ fn changed_on_disk_is_refused_unless_forced() {
     project::save(&path, &sample(), SaveGuard::Force).expect("save");
     let loaded = project::load(&path).expect("load");
     // Unchanged: saving again is fine and gives a fresh stamp.
-    let stamp = project::save(&path, &loaded.project, SaveGuard::Unchanged(&loaded.stamp)).expect("resave");
+    let stamp =
+        project::save(&path, &loaded.project, SaveGuard::Unchanged(&loaded.stamp)).expect("resave");
     // Another program rewrites the file.
     let mut other = loaded.project.clone();
     other.name = "changed elsewhere".into();
     fs::write(&path, project::to_ron_string(&other).expect("ron")).expect("write");
-    let err = project::save(&path, &loaded.project, SaveGuard::Unchanged(&stamp)).expect_err("changed");
-    assert!(matches!(&err, ProjectError::ChangedOnDisk { path: p } if p == &path), "{err}");
-    assert!(err.to_string().contains("p.ron: the file was changed by another program"), "{err}");
-    assert_eq!(project::load(&path).expect("load").project.name, "changed elsewhere");
+    let err =
+        project::save(&path, &loaded.project, SaveGuard::Unchanged(&stamp)).expect_err("changed");
+    assert!(
+        matches!(&err, ProjectError::ChangedOnDisk { path: p } if p == &path),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("p.ron: the file was changed by another program"),
+        "{err}"
+    );
+    assert_eq!(
+        project::load(&path).expect("load").project.name,
+        "changed elsewhere"
+    );
     project::save(&path, &loaded.project, SaveGuard::Force).expect("forced");
     assert_eq!(project::load(&path).expect("load").project.name, "io");
 }
@@ -109,12 +131,14 @@ fn load_reports_errors_as_invalid_and_warnings_as_problems() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("p.ron");
     let mut p = sample();
-    p.documents[0].spans[0].label = "nope".into();
+    p.doc_mut(0).expect("doc").spans[0].label = "nope".into();
     project::save(&path, &p, SaveGuard::Force).expect("save");
     let err = project::load(&path).expect_err("invalid");
     let msg = err.to_string();
     assert!(msg.contains("p.ron: the project has 1 error\n  document d1: span 1: error: label \"nope\" is not in the schema"), "{msg}");
-    let ProjectError::Invalid { problems, .. } = err else { panic!("not Invalid: {msg}") };
+    let ProjectError::Invalid { problems, .. } = err else {
+        panic!("not Invalid: {msg}")
+    };
     assert_eq!(problems.len(), 1);
 }
 
@@ -125,17 +149,38 @@ fn edited_text_gives_reanchor_warnings_that_fix_the_spans() {
     project::save(&path, &sample(), SaveGuard::Force).expect("save");
     // Someone inserts a word at the start of the text by hand.
     let text = fs::read_to_string(&path).expect("read");
-    fs::write(&path, text.replacen("text: \"قال مصدر", "text: \"وقد قال مصدر", 1)).expect("write");
+    fs::write(
+        &path,
+        text.replacen("text: \"قال مصدر", "text: \"وقد قال مصدر", 1),
+    )
+    .expect("write");
     let mut loaded = project::load(&path).expect("warnings only");
-    let kinds: Vec<_> = loaded.problems.iter().map(|p| (p.severity, p.fix.clone())).collect();
+    let kinds: Vec<_> = loaded
+        .problems
+        .iter()
+        .map(|p| (p.severity, p.fix.clone()))
+        .collect();
     assert_eq!(
         kinds,
         [
             (Severity::Warning, Some(Fix::RefreshHash { doc: 0 })),
-            (Severity::Warning, Some(Fix::Reanchor { doc: 0, span: 1, old_start: 4, old_end: 13, start: 8, end: 17 })),
+            (
+                Severity::Warning,
+                Some(Fix::Reanchor {
+                    doc: 0,
+                    span: 1,
+                    old_start: 4,
+                    old_end: 13,
+                    start: 8,
+                    end: 17
+                })
+            ),
         ]
     );
-    assert_eq!(project::apply_fixes(&mut loaded.project, &loaded.problems), 2);
+    assert_eq!(
+        project::apply_fixes(&mut loaded.project, &loaded.problems),
+        2
+    );
     assert!(project::validate(&loaded.project).is_empty());
     project::save(&path, &loaded.project, SaveGuard::Unchanged(&loaded.stamp)).expect("save fixed");
     assert!(project::load(&path).expect("load").problems.is_empty());
@@ -146,11 +191,16 @@ fn io_errors_name_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("missing.ron");
     let msg = project::load(&missing).expect_err("missing").to_string();
-    assert!(msg.starts_with(&format!("{}: cannot open:", missing.display())), "{msg}");
+    assert!(
+        msg.starts_with(&format!("{}: cannot open:", missing.display())),
+        "{msg}"
+    );
     let msg = project::load(dir.path()).expect_err("folder").to_string();
     assert!(msg.contains(&dir.path().display().to_string()), "{msg}");
     let nowhere = dir.path().join("no/such/folder/p.ron");
-    let msg = project::save(&nowhere, &sample(), SaveGuard::Force).expect_err("no folder").to_string();
+    let msg = project::save(&nowhere, &sample(), SaveGuard::Force)
+        .expect_err("no folder")
+        .to_string();
     assert!(msg.contains("no/such/folder"), "{msg}");
 }
 
@@ -163,15 +213,25 @@ fn huge_file_is_refused_before_reading() {
     f.set_len(project::MAX_FILE_BYTES + 1).expect("set_len");
     let err = project::load(&path).expect_err("too large");
     assert!(matches!(err, ProjectError::TooLarge { .. }), "{err}");
-    assert!(err.to_string().starts_with(&format!("{}: file is 1073741825 bytes", path.display())), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}: file is 1073741825 bytes", path.display())),
+        "{err}"
+    );
 }
 
 #[test]
 fn recovery_file_lifecycle() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("p.ron");
-    assert_eq!(project::recovery_path(&path), dir.path().join(".p.ron.recovery"));
-    assert_eq!(project::recovery_path(Path::new("p.ron")), Path::new("./.p.ron.recovery"));
+    assert_eq!(
+        project::recovery_path(&path),
+        dir.path().join(".p.ron.recovery")
+    );
+    assert_eq!(
+        project::recovery_path(Path::new("p.ron")),
+        Path::new("./.p.ron.recovery")
+    );
     project::save(&path, &sample(), SaveGuard::Force).expect("save");
     assert_eq!(project::recovery_newer_than(&path), None);
     let mut edited = sample();
@@ -179,7 +239,10 @@ fn recovery_file_lifecycle() {
     let rec = project::write_recovery(&path, &edited).expect("recovery");
     set_mtime(&path, SystemTime::now() - Duration::from_secs(60));
     assert_eq!(project::recovery_newer_than(&path), Some(rec.clone()));
-    assert_eq!(project::load(&rec).expect("recovery loads").project.name, "unsaved work");
+    assert_eq!(
+        project::load(&rec).expect("recovery loads").project.name,
+        "unsaved work"
+    );
     // Saving the project afterwards makes the recovery stale.
     set_mtime(&path, SystemTime::now() + Duration::from_secs(60));
     assert_eq!(project::recovery_newer_than(&path), None);
@@ -214,21 +277,62 @@ fn text_files_become_documents() {
     let err = project::project_from_text_files(&[a, bad.clone()], "n", "").expect_err("latin-1");
     assert_eq!(
         err.to_string(),
-        format!("{}: not UTF-8: invalid byte at offset 3 (convert the text to UTF-8 first)", bad.display())
+        format!(
+            "{}: not UTF-8: invalid byte at offset 3 (convert the text to UTF-8 first)",
+            bad.display()
+        )
     );
 }
 
+/// The benchmarks' fixtures, checked here so that a broken generator fails a test.
+#[path = "../benches/common/mod.rs"]
+mod bench_fixture;
+
 #[test]
 fn large_benchmark_fixture_is_valid_and_round_trips() {
-    use qalam::project::bench_fixture;
     let p = bench_fixture::make_large_project(7);
     let d = &p.documents[0];
     assert!(d.text().len() >= bench_fixture::TEXT_BYTES);
     assert_eq!(d.spans.len(), bench_fixture::SPANS);
     assert_eq!(d.relations.len(), bench_fixture::RELATIONS);
-    assert!(d.spans.iter().any(|s| !s.attributes.is_empty()) && d.spans.iter().any(|s| s.note.is_some()));
+    assert!(
+        d.spans.iter().any(|s| !s.attributes.is_empty())
+            && d.spans.iter().any(|s| s.note.is_some())
+    );
     assert_eq!(project::validate(&p), []);
     let text = project::to_ron_string(&p).expect("serialize");
-    assert_eq!(project::parse_str(&text, Path::new("large.ron")).expect("parse"), p);
-    assert_eq!(bench_fixture::make_large_project(7), p, "deterministic for a seed");
+    assert_eq!(
+        project::parse_str(&text, Path::new("large.ron")).expect("parse"),
+        p
+    );
+    assert_eq!(
+        bench_fixture::make_large_project(7),
+        p,
+        "deterministic for a seed"
+    );
+}
+
+#[test]
+fn benchmark_corpus_is_valid_distinct_and_deterministic() {
+    let p = bench_fixture::make_corpus(30, 3);
+    assert_eq!(p.documents.len(), 30);
+    assert_eq!(project::validate(&p), []);
+    let hashes: std::collections::HashSet<&str> =
+        p.documents.iter().map(|d| d.sha256.as_str()).collect();
+    assert_eq!(hashes.len(), 30, "every text is distinct");
+    assert!(p.documents.iter().all(
+        |d| d.spans.len() == bench_fixture::CORPUS_SPANS_PER_DOCUMENT
+            && d.relations.len() == bench_fixture::CORPUS_RELATIONS_PER_DOCUMENT
+    ));
+    let bytes: usize = p.documents.iter().map(|d| d.text().len()).sum();
+    assert!(
+        (2_000..5_000).contains(&(bytes / 30)),
+        "about 3 kB per document, got {}",
+        bytes / 30
+    );
+    assert_eq!(
+        bench_fixture::make_corpus(30, 3),
+        p,
+        "deterministic for a seed"
+    );
 }

@@ -11,8 +11,37 @@ use qalam::project::{self, ProjectError};
 /// Text pieces that stress offsets and escaping: Arabic with and without harakat, astral emoji,
 /// ZWJ sequences, combining marks, CRLF, quotes and backslashes, direction marks.
 const PIECES: &[&str] = &[
-    "قال", "مصدر", "أمني", "قَالَ", "الحملة", "لـ", " ", " ", "\n", "\r\n", "\r", "\t", "😀", "👩\u{200d}👩\u{200d}👧", "e\u{301}",
-    "\u{64e}", "x", "2018", "\"", "\\", "'", "\\n", "\u{200f}", "\u{feff}", "«", "»", "،", "#", "r#\"", "\u{0}", "}",
+    "قال",
+    "مصدر",
+    "أمني",
+    "قَالَ",
+    "الحملة",
+    "لـ",
+    " ",
+    " ",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "😀",
+    "👩\u{200d}👩\u{200d}👧",
+    "e\u{301}",
+    "\u{64e}",
+    "x",
+    "2018",
+    "\"",
+    "\\",
+    "'",
+    "\\n",
+    "\u{200f}",
+    "\u{feff}",
+    "«",
+    "»",
+    "،",
+    "#",
+    "r#\"",
+    "\u{0}",
+    "}",
 ];
 
 fn text_strategy() -> impl Strategy<Value = String> {
@@ -27,19 +56,39 @@ type SpanSeed = (usize, usize, usize, usize, Option<String>);
 /// Raw material for one relation: type, source seed, target seed.
 type RelationSeed = (bool, usize, usize);
 
-fn document_strategy() -> impl Strategy<Value = (String, String, Vec<SpanSeed>, Vec<RelationSeed>)> {
+fn document_strategy() -> impl Strategy<Value = (String, String, Vec<SpanSeed>, Vec<RelationSeed>)>
+{
     (
         "[a-z0-9_-]{1,8}",
         text_strategy(),
-        prop::collection::vec((any::<usize>(), any::<usize>(), 0..3usize, 0..5usize, proptest::option::of(any::<String>())), 0..12),
+        prop::collection::vec(
+            (
+                any::<usize>(),
+                any::<usize>(),
+                0..3usize,
+                0..5usize,
+                proptest::option::of(any::<String>()),
+            ),
+            0..12,
+        ),
         prop::collection::vec((any::<bool>(), any::<usize>(), any::<usize>()), 0..6),
     )
 }
 
 /// A valid document built from seeds: ranges fitted to the text, duplicates dropped, relations
 /// between spans of the right labels, ids in a scrambled order.
-fn build_document(id: &str, text: &str, spans: &[SpanSeed], relations: &[RelationSeed]) -> Document {
-    let mut d = Document::new(id, text.chars().take(5).collect::<String>(), "src/x.txt", text);
+fn build_document(
+    id: &str,
+    text: &str,
+    spans: &[SpanSeed],
+    relations: &[RelationSeed],
+) -> Document {
+    let mut d = Document::new(
+        id,
+        text.chars().take(5).collect::<String>(),
+        "src/x.txt",
+        text,
+    );
     let len = d.len_chars();
     let labels = ["speaker", "claim", "entity"];
     let mut seen = HashSet::new();
@@ -53,51 +102,94 @@ fn build_document(id: &str, text: &str, spans: &[SpanSeed], relations: &[Relatio
             continue;
         }
         let id = (i as u64 * 7919) % 1000 + 1000 * i as u64;
-        let Some(mut span) = d.make_span(id, labels[*label], start, end, if i % 2 == 0 { "amal" } else { "" }) else {
+        let Some(mut span) = d.make_span(
+            id,
+            labels[*label],
+            start,
+            end,
+            if i % 2 == 0 { "amal" } else { "" },
+        ) else {
             continue;
         };
         match (labels[*label], attr) {
             ("claim", 0..=2) => {
-                span.attributes.insert("quote".into(), ["direct", "indirect", "mixed"][*attr].into());
+                span.attributes.insert(
+                    "quote".into(),
+                    ["direct", "indirect", "mixed"][*attr].into(),
+                );
             }
             ("entity", 0..=3) => {
-                span.attributes.insert("kind".into(), ["person", "organization", "location", "other"][*attr].into());
+                span.attributes.insert(
+                    "kind".into(),
+                    ["person", "organization", "location", "other"][*attr].into(),
+                );
             }
             _ => {}
         }
         span.note = note.clone();
         d.spans.push(span);
     }
-    let with = |label: &str| d.spans.iter().filter(|s| s.label == label).map(|s| s.id).collect::<Vec<_>>();
+    let with = |label: &str| {
+        d.spans
+            .iter()
+            .filter(|s| s.label == label)
+            .map(|s| s.id)
+            .collect::<Vec<_>>()
+    };
     let (claims, speakers, entities) = (with("claim"), with("speaker"), with("entity"));
     for (i, (about, f, t)) in relations.iter().enumerate() {
-        let (kind, targets) = if *about { ("about", &entities) } else { ("attributed_to", &speakers) };
+        let (kind, targets) = if *about {
+            ("about", &entities)
+        } else {
+            ("attributed_to", &speakers)
+        };
         if claims.is_empty() || targets.is_empty() {
             continue;
         }
         let id = 50 - i as u64;
-        d.relations.push(Relation { id, kind: kind.into(), from: claims[f % claims.len()], to: targets[t % targets.len()] });
+        d.relations.push(Relation {
+            id,
+            kind: kind.into(),
+            from: claims[f % claims.len()],
+            to: targets[t % targets.len()],
+        });
     }
     d
 }
 
 fn project_strategy() -> impl Strategy<Value = Project> {
-    (any::<String>(), any::<String>(), prop::collection::vec(document_strategy(), 0..4)).prop_map(|(name, annotator, docs)| {
-        let mut p = Project::new(name, annotator);
-        for (i, (id, text, spans, relations)) in docs.iter().enumerate() {
-            p.documents.push(build_document(&format!("{id}{i}"), text, spans, relations));
-        }
-        p
-    })
+    (
+        any::<String>(),
+        any::<String>(),
+        prop::collection::vec(document_strategy(), 0..4),
+    )
+        .prop_map(|(name, annotator, docs)| {
+            let mut p = Project::new(name, annotator);
+            for (i, (id, text, spans, relations)) in docs.iter().enumerate() {
+                p.documents
+                    .push(build_document(&format!("{id}{i}"), text, spans, relations).into());
+            }
+            p
+        })
 }
 
 fn sample_file() -> String {
     let mut p = Project::new("عينة", "amal");
-    let mut d = Document::new("d1", "خبر", "", "قال مصدر أمني إن الحملة بدأت.\r\nوأضاف 😀 أن قَالَ\n");
+    let mut d = Document::new(
+        "d1",
+        "خبر",
+        "",
+        "قال مصدر أمني إن الحملة بدأت.\r\nوأضاف 😀 أن قَالَ\n",
+    );
     d.spans.extend(d.make_span(1, "speaker", 4, 13, "amal"));
     d.spans.extend(d.make_span(2, "claim", 17, 28, ""));
-    d.relations.push(Relation { id: 1, kind: "attributed_to".into(), from: 2, to: 1 });
-    p.documents.push(d);
+    d.relations.push(Relation {
+        id: 1,
+        kind: "attributed_to".into(),
+        from: 2,
+        to: 1,
+    });
+    p.documents.push(d.into());
     project::to_ron_string(&p).expect("serialize")
 }
 
@@ -123,10 +215,22 @@ fn mutation_strategy() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 1..=255u8).prop_map(|(i, x)| Mutation::Flip(i, x)),
         any::<usize>().prop_map(Mutation::Truncate),
-        (any::<usize>(), prop_oneof![
-            prop::collection::vec(any::<u8>(), 1..8),
-            prop::sample::select(vec![b"(".to_vec(), b")".to_vec(), b",".to_vec(), b"\"".to_vec(), b"[".to_vec(), b"99999999999999999999".to_vec(), b"\xD8".to_vec(), b"start: 1000, ".to_vec()]),
-        ])
+        (
+            any::<usize>(),
+            prop_oneof![
+                prop::collection::vec(any::<u8>(), 1..8),
+                prop::sample::select(vec![
+                    b"(".to_vec(),
+                    b")".to_vec(),
+                    b",".to_vec(),
+                    b"\"".to_vec(),
+                    b"[".to_vec(),
+                    b"99999999999999999999".to_vec(),
+                    b"\xD8".to_vec(),
+                    b"start: 1000, ".to_vec()
+                ]),
+            ]
+        )
             .prop_map(|(i, b)| Mutation::Insert(i, b)),
         (any::<usize>(), 1..40usize).prop_map(|(i, n)| Mutation::Delete(i, n)),
     ]
@@ -158,7 +262,10 @@ fn check_outcome(result: Result<Project, ProjectError>) -> Result<(), TestCaseEr
     check_outcome_for(Path::new("fuzz.ron"), result)
 }
 
-fn check_outcome_for(path: &Path, result: Result<Project, ProjectError>) -> Result<(), TestCaseError> {
+fn check_outcome_for(
+    path: &Path,
+    result: Result<Project, ProjectError>,
+) -> Result<(), TestCaseError> {
     match result {
         Err(e) => {
             let msg = e.to_string();
@@ -168,8 +275,10 @@ fn check_outcome_for(path: &Path, result: Result<Project, ProjectError>) -> Resu
             let problems = project::validate(&p);
             project::apply_fixes(&mut p, &problems);
             let _ = project::validate(&p);
-            let text = project::to_ron_string(&p).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let back = project::parse_str(&text, Path::new("again.ron")).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let text =
+                project::to_ron_string(&p).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let back = project::parse_str(&text, Path::new("again.ron"))
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
             let mut expected = p;
             expected.normalize_order();
             prop_assert_eq!(back, expected);
@@ -228,7 +337,7 @@ proptest! {
         let len = d.len_chars() + 2;
         for (id, label, a, b, quote) in spans {
             let (start, end) = (a % len, b % len);
-            d.spans.push(Span { id: id % 8, label, start, end, text: quote, note: None, attributes: Default::default(), annotator: String::new() });
+            d.spans.push(Span { id: id % 8, label, start, end, text: quote, note: None, attributes: Default::default(), annotator: String::new(), origin: None });
             let copy = d.spans.last().cloned();
             if let Some(mut s) = copy.filter(|_| a % 3 == 0) {
                 s.text = d.slice(start, end).map(str::to_owned).unwrap_or_default();
@@ -241,7 +350,7 @@ proptest! {
             d.relations.push(Relation { id: id % 4, kind, from: from % 8, to: to % 8 });
         }
         let mut p = Project::new("", "");
-        p.documents.push(d);
+        p.documents.push(d.into());
         let problems = project::validate(&p);
         for problem in &problems {
             prop_assert!(!problem.to_string().contains('\n'), "one line: {}", problem);
@@ -259,10 +368,18 @@ fn mutated_files_never_panic_through_load() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("fuzz.ron");
     let mut runner = TestRunner::new(Config::with_cases(1000));
-    let strategy = (any::<bool>(), prop::collection::vec(mutation_strategy(), 1..4));
+    let strategy = (
+        any::<bool>(),
+        prop::collection::vec(mutation_strategy(), 1..4),
+    );
     runner
         .run(&strategy, |(with_schema, mutations)| {
-            let mut bytes = if with_schema { sample_file() } else { sample_file_without_schema() }.into_bytes();
+            let mut bytes = if with_schema {
+                sample_file()
+            } else {
+                sample_file_without_schema()
+            }
+            .into_bytes();
             for m in &mutations {
                 mutate(&mut bytes, m);
             }

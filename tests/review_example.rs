@@ -27,10 +27,12 @@ fn blessing() -> bool {
 
 /// The seed article's annotations as annotator `name`.
 fn copy_as(name: &str) -> Project {
-    let mut p = project::load(&root().join("projects/annotated.ron")).expect("annotated seed loads").project;
+    let mut p = project::load(&root().join("projects/annotated.ron"))
+        .expect("annotated seed loads")
+        .project;
     p.name = format!("Seed article ({name})");
     p.annotator = name.to_owned();
-    for d in &mut p.documents {
+    for d in p.docs_mut() {
         for s in &mut d.spans {
             s.annotator = name.to_owned();
         }
@@ -42,8 +44,14 @@ fn copy_as(name: &str) -> Project {
 /// entity as a speaker and adds one entity.
 fn mona() -> Project {
     let mut p = copy_as("mona");
-    let d = &mut p.documents[0];
-    let id_of = |d: &qalam::model::Document, quote: &str| d.spans.iter().find(|s| s.text == quote).map(|s| s.id).expect("span in seed");
+    let d = p.doc_mut(0).expect("one document");
+    let id_of = |d: &qalam::model::Document, quote: &str| {
+        d.spans
+            .iter()
+            .find(|s| s.text == quote)
+            .map(|s| s.id)
+            .expect("span in seed")
+    };
     for quote in ["تحالف عزم", "صالح"] {
         let id = id_of(d, quote);
         d.spans.retain(|s| s.id != id);
@@ -63,8 +71,19 @@ fn mona() -> Project {
     }
     let chars: Vec<char> = d.text().chars().collect();
     let quote: Vec<char> = "بغداد".chars().collect();
-    let second = (0..chars.len()).filter(|&i| chars[i..].starts_with(&quote)).nth(1).expect("second بغداد");
-    let mut added = d.make_span(d.next_span_id(), "entity", second, second + quote.len(), "mona").expect("span");
+    let second = (0..chars.len())
+        .filter(|&i| chars[i..].starts_with(&quote))
+        .nth(1)
+        .expect("second بغداد");
+    let mut added = d
+        .make_span(
+            d.next_span_id(),
+            "entity",
+            second,
+            second + quote.len(),
+            "mona",
+        )
+        .expect("span");
     added.attributes.insert("kind".into(), "location".into());
     d.spans.push(added);
     d.normalize_order();
@@ -88,10 +107,18 @@ fn read(path: &Path) -> String {
 fn agree_output() -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_qalam"))
         .current_dir(root())
-        .args(["agree", "projects/review/ali.ron", "projects/review/mona.ron"])
+        .args([
+            "agree",
+            "projects/review/ali.ron",
+            "projects/review/mona.ron",
+        ])
         .output()
         .expect("run qalam agree");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
@@ -103,8 +130,12 @@ fn review_example_is_what_the_library_makes() {
     if blessing() {
         for i in 0..adj.differences().len() {
             let d = &adj.differences()[i];
-            let who = d.relation.as_ref().map_or_else(|| d.spans.iter().flat_map(|c| c.annotators.clone()).collect(), |r| r.annotators.clone());
-            adj.decide(i, reviewer_choice(d.kind, &who)).expect("decide");
+            let who = d.relation.as_ref().map_or_else(
+                || d.spans.iter().flat_map(|c| c.annotators.clone()).collect(),
+                |r| r.annotators.clone(),
+            );
+            adj.decide(i, reviewer_choice(d.kind, &who))
+                .expect("decide");
         }
         let config = ron::ser::PrettyConfig::new().depth_limit(1).new_line("\n");
         let text = ron::ser::to_string_pretty(&adj.recorded_decisions(), config).expect("RON");
@@ -113,23 +144,46 @@ fn review_example_is_what_the_library_makes() {
         project::save(&dir().join("ali.ron"), &ali, SaveGuard::Force).expect("save ali");
         project::save(&dir().join("mona.ron"), &mona, SaveGuard::Force).expect("save mona");
     } else {
-        let records: Vec<RecordedDecision> = ron::from_str(&read(&decisions_path)).expect("decisions parse");
+        let records: Vec<RecordedDecision> =
+            ron::from_str(&read(&decisions_path)).expect("decisions parse");
         adj.apply_recorded(&records).expect("decisions apply");
     }
     let gold = adj.gold().expect("every difference decided");
-    assert!(gold.dropped_relations.is_empty(), "{:?}", gold.dropped_relations);
+    assert!(
+        gold.dropped_relations.is_empty(),
+        "{:?}",
+        gold.dropped_relations
+    );
     let gold_path = dir().join("gold.ron");
     if blessing() {
         project::save(&gold_path, &gold.project, SaveGuard::Force).expect("save gold");
         std::fs::write(dir().join("agreement.txt"), agree_output()).expect("write agreement.txt");
     }
-    assert_eq!(project::load(&dir().join("ali.ron")).expect("ali.ron").project, ali);
-    assert_eq!(project::load(&dir().join("mona.ron")).expect("mona.ron").project, mona);
-    assert_eq!(project::load(&gold_path).expect("gold.ron").project, gold.project);
+    assert_eq!(
+        project::load(&dir().join("ali.ron"))
+            .expect("ali.ron")
+            .project,
+        ali
+    );
+    assert_eq!(
+        project::load(&dir().join("mona.ron"))
+            .expect("mona.ron")
+            .project,
+        mona
+    );
+    assert_eq!(
+        project::load(&gold_path).expect("gold.ron").project,
+        gold.project
+    );
     assert_eq!(read(&dir().join("agreement.txt")), agree_output());
     // The example disagrees in each of the ways the comparison knows.
     let kinds: Vec<DifferenceKind> = adj.differences().iter().map(|d| d.kind).collect();
-    for k in [DifferenceKind::OtherLabel, DifferenceKind::Boundaries, DifferenceKind::OnlyInSome, DifferenceKind::Relation] {
+    for k in [
+        DifferenceKind::OtherLabel,
+        DifferenceKind::Boundaries,
+        DifferenceKind::OnlyInSome,
+        DifferenceKind::Relation,
+    ] {
         assert!(kinds.contains(&k), "{k:?} missing from {kinds:?}");
     }
 }
@@ -137,7 +191,16 @@ fn review_example_is_what_the_library_makes() {
 #[test]
 fn every_example_file_validates() {
     for name in ["ali.ron", "mona.ron", "gold.ron"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_qalam")).args(["validate"]).arg(dir().join(name)).output().expect("run");
-        assert!(out.status.success(), "{name}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(env!("CARGO_BIN_EXE_qalam"))
+            .args(["validate"])
+            .arg(dir().join(name))
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{name}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

@@ -25,8 +25,13 @@ fn example_pair() -> (tempfile::TempDir, Vec<PathBuf>) {
 }
 
 fn open(paths: &[PathBuf]) -> Harness<'static, QalamApp> {
-    let startup = Startup { review: paths.to_vec(), ..Default::default() };
-    let mut h = Harness::builder().with_size([1300.0, 800.0]).build_eframe(move |cc| QalamApp::new(cc, startup));
+    let startup = Startup {
+        review: paths.to_vec(),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1300.0, 800.0])
+        .build_eframe(move |cc| QalamApp::new(cc, startup));
     h.run_steps(4);
     h
 }
@@ -43,7 +48,8 @@ fn go_to(h: &mut Harness<'_, QalamApp>, kind: DifferenceKind) -> usize {
         key(h, Key::N);
         let r = h.state().review().expect("review");
         let adj = r.adjudication.as_ref().expect("two files");
-        let shown = (0..adj.differences().len()).find(|d| h.state().review_difference() == Some(*d));
+        let shown =
+            (0..adj.differences().len()).find(|d| h.state().review_difference() == Some(*d));
         if let Some(d) = shown
             && adj.differences()[d].kind == kind
             && adj.decision(d).is_none()
@@ -55,14 +61,22 @@ fn go_to(h: &mut Harness<'_, QalamApp>, kind: DifferenceKind) -> usize {
 }
 
 fn decision(h: &Harness<'_, QalamApp>, d: usize) -> Option<Decision> {
-    h.state().review()?.adjudication.as_ref()?.decision(d).cloned()
+    h.state()
+        .review()?
+        .adjudication
+        .as_ref()?
+        .decision(d)
+        .cloned()
 }
 
 #[test]
 fn keep_left_keep_right_and_keep_both_through_the_buttons_then_gold() {
     let (dir, paths) = example_pair();
     let mut h = open(&paths);
-    assert!(h.state().session().is_none(), "review mode has no editable session");
+    assert!(
+        h.state().session().is_none(),
+        "review mode has no editable session"
+    );
 
     // Other boundaries (ali's long speaker vs mona's short one): keep ali's.
     let d1 = go_to(&mut h, DifferenceKind::Boundaries);
@@ -84,43 +98,84 @@ fn keep_left_keep_right_and_keep_both_through_the_buttons_then_gold() {
 
     // Decide the rest with keys: 1 keeps the first file's reading.
     for _ in 0..20 {
-        let undecided = h.state().review().and_then(|r| r.adjudication.as_ref()).map_or(0, |a| a.undecided().count());
+        let undecided = h
+            .state()
+            .review()
+            .and_then(|r| r.adjudication.as_ref())
+            .map_or(0, |a| a.undecided().count());
         if undecided == 0 {
             break;
         }
         key(&mut h, Key::N);
-        if h.state().review_difference().is_some_and(|d| decision(&h, d).is_none()) {
+        if h.state()
+            .review_difference()
+            .is_some_and(|d| decision(&h, d).is_none())
+        {
             key(&mut h, Key::Num1);
         }
     }
-    let adj = h.state().review().and_then(|r| r.adjudication.as_ref()).expect("adjudication");
+    let adj = h
+        .state()
+        .review()
+        .and_then(|r| r.adjudication.as_ref())
+        .expect("adjudication");
     assert_eq!(adj.undecided().count(), 0);
-    let picked_ali = adj.differences()[d1].spans.iter().find(|c| c.annotators == [0]).map(|c| c.key.clone()).expect("ali's reading");
-    let picked_mona = adj.differences()[d2].spans.iter().find(|c| c.annotators == [1]).map(|c| c.key.clone()).expect("mona's reading");
+    let picked_ali = adj.differences()[d1]
+        .spans
+        .iter()
+        .find(|c| c.annotators == [0])
+        .map(|c| c.key.clone())
+        .expect("ali's reading");
+    let picked_mona = adj.differences()[d2]
+        .spans
+        .iter()
+        .find(|c| c.annotators == [1])
+        .map(|c| c.key.clone())
+        .expect("mona's reading");
 
     // Save the gold copy through the path prompt (no desktop dialog here).
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
     h.run_steps(2);
     let gold = dir.path().join("gold.ron");
-    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path of the gold .ron file to write:");
+    let field = h.get_by_role_and_label(
+        egui::accesskit::Role::TextInput,
+        "Path of the gold .ron file to write:",
+    );
     field.focus();
     h.run_steps(1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path of the gold .ron file to write:").type_text(&gold.display().to_string());
+    h.get_by_role_and_label(
+        egui::accesskit::Role::TextInput,
+        "Path of the gold .ron file to write:",
+    )
+    .type_text(&gold.display().to_string());
     h.run_steps(1);
-    h.get_by_role_and_label(egui::accesskit::Role::Button, "Save gold").click();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Save gold")
+        .click();
     h.run_steps(2);
     let loaded = qalam::project::load(&gold).expect("gold is a valid project");
     let spans = &loaded.project.documents[0].spans;
-    assert!(spans.iter().any(|s| s.start == picked_ali.start && s.end == picked_ali.end && s.label == picked_ali.label && s.annotator == "ali"));
-    assert!(spans.iter().any(|s| s.start == picked_mona.start && s.end == picked_mona.end && s.label == picked_mona.label && s.annotator == "mona"));
-    assert!(spans.iter().any(|s| s.annotator == "ali,mona"), "agreed spans record both annotators");
+    assert!(spans.iter().any(|s| s.start == picked_ali.start
+        && s.end == picked_ali.end
+        && s.label == picked_ali.label
+        && s.annotator == "ali"));
+    assert!(spans.iter().any(|s| s.start == picked_mona.start
+        && s.end == picked_mona.end
+        && s.label == picked_mona.label
+        && s.annotator == "mona"));
+    assert!(
+        spans.iter().any(|s| s.annotator == "ali,mona"),
+        "agreed spans record both annotators"
+    );
 }
 
 #[test]
 fn comments_and_verdicts_go_to_review_files_and_projects_stay_untouched() {
     let (_dir, paths) = example_pair();
-    let before: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).expect("read")).collect();
+    let before: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| std::fs::read(p).expect("read"))
+        .collect();
     let mut h = open(&paths);
     // Label keys do nothing to the files in review mode; click a span to comment on it.
     key(&mut h, Key::Num3);
@@ -128,13 +183,25 @@ fn comments_and_verdicts_go_to_review_files_and_projects_stay_untouched() {
     let p = rects.first().expect("span laid out").center();
     h.event(egui::Event::PointerMoved(p));
     h.step();
-    h.event(egui::Event::PointerButton { pos: p, button: egui::PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
+    h.event(egui::Event::PointerButton {
+        pos: p,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
     h.step();
-    h.event(egui::Event::PointerButton { pos: p, button: egui::PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
+    h.event(egui::Event::PointerButton {
+        pos: p,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
     h.run_steps(2);
-    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:").focus();
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:")
+        .focus();
     h.run_steps(1);
-    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:").type_text("المصدر غير محدد");
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:")
+        .type_text("المصدر غير محدد");
     h.run_steps(1);
     h.get_by_label("Add comment").click();
     h.run_steps(2);
@@ -143,14 +210,26 @@ fn comments_and_verdicts_go_to_review_files_and_projects_stay_untouched() {
     h.run_steps(2);
     let ali_project = qalam::project::load(&paths[0]).expect("load").project;
     let doc = &ali_project.documents[0];
-    let speaker = doc.spans.iter().find(|s| s.start == 6 && s.end == 17).expect("ali's speaker span");
-    let rel = doc.relations_of(speaker.id).next().expect("the span has a relation");
-    let choice = format!("relation #{} {} (#{} to #{})", rel.id, rel.kind, rel.from, rel.to);
+    let speaker = doc
+        .spans
+        .iter()
+        .find(|s| s.start == 6 && s.end == 17)
+        .expect("ali's speaker span");
+    let rel = doc
+        .relations_of(speaker.id)
+        .next()
+        .expect("the span has a relation");
+    let choice = format!(
+        "relation #{} {} (#{} to #{})",
+        rel.id, rel.kind, rel.from, rel.to
+    );
     h.get_by_label(&choice).click();
     h.run_steps(2);
-    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:").focus();
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:")
+        .focus();
     h.run_steps(1);
-    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:").type_text("النسبة صحيحة");
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Comment text:")
+        .type_text("النسبة صحيحة");
     h.run_steps(1);
     h.get_by_label("Add comment").click();
     h.run_steps(2);
@@ -158,20 +237,47 @@ fn comments_and_verdicts_go_to_review_files_and_projects_stay_untouched() {
     h.run_steps(2);
     h.get_by_label("needs work").click();
     h.run_steps(2);
-    assert!(h.state().title().starts_with('*'), "unsaved review: {}", h.state().title());
+    assert!(
+        h.state().title().starts_with('*'),
+        "unsaved review: {}",
+        h.state().title()
+    );
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
 
     let (ali, _) = load_review(&review_path(&paths[0])).expect("ali's review file");
     let (mona, _) = load_review(&review_path(&paths[1])).expect("mona's review file");
-    let all_comments: Vec<&str> = ali.comments.iter().chain(&mona.comments).map(|c| c.text.as_str()).collect();
+    let all_comments: Vec<&str> = ali
+        .comments
+        .iter()
+        .chain(&mona.comments)
+        .map(|c| c.text.as_str())
+        .collect();
     assert_eq!(all_comments, ["المصدر غير محدد", "النسبة صحيحة"]);
-    let targets: Vec<bool> = ali.comments.iter().chain(&mona.comments).map(|c| matches!(c.target, qalam::review::Target::Relation { .. })).collect();
-    assert_eq!(targets, [false, true], "the second comment is on a relation");
-    assert_eq!(mona.verdict("000_19e18760a7c74451"), Some(Verdict::NeedsWork));
+    let targets: Vec<bool> = ali
+        .comments
+        .iter()
+        .chain(&mona.comments)
+        .map(|c| matches!(c.target, qalam::review::Target::Relation { .. }))
+        .collect();
+    assert_eq!(
+        targets,
+        [false, true],
+        "the second comment is on a relation"
+    );
+    assert_eq!(
+        mona.verdict("000_19e18760a7c74451"),
+        Some(Verdict::NeedsWork)
+    );
     assert_eq!(ali.verdict("000_19e18760a7c74451"), None);
-    let after: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).expect("read")).collect();
-    assert_eq!(before, after, "project files are never written in review mode");
+    let after: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| std::fs::read(p).expect("read"))
+        .collect();
+    assert_eq!(
+        before, after,
+        "project files are never written in review mode"
+    );
 }
 
 #[test]
@@ -180,9 +286,18 @@ fn the_agreement_view_shows_what_qalam_agree_prints() {
     let mut h = open(&paths);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::A);
     h.run_steps(2);
-    let Some(qalam::app::Dialog::Table { text, .. }) = h.state().dialog().cloned() else { panic!("no agreement table: {:?}", h.state().dialog()) };
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qalam")).arg("agree").args(&paths).output().expect("run qalam agree");
+    let Some(qalam::app::Dialog::Table { text, .. }) = h.state().dialog().cloned() else {
+        panic!("no agreement table: {:?}", h.state().dialog())
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qalam"))
+        .arg("agree")
+        .args(&paths)
+        .output()
+        .expect("run qalam agree");
     assert!(out.status.success());
     assert_eq!(text, String::from_utf8(out.stdout).expect("utf-8"));
-    assert!(text.contains("κ") || text.to_lowercase().contains("kappa"), "{text}");
+    assert!(
+        text.contains("κ") || text.to_lowercase().contains("kappa"),
+        "{text}"
+    );
 }

@@ -37,7 +37,11 @@ pub struct Persisted {
 
 impl Default for Persisted {
     fn default() -> Self {
-        Persisted { recent: Vec::new(), font_size: DEFAULT_FONT_SIZE, dark: false }
+        Persisted {
+            recent: Vec::new(),
+            font_size: DEFAULT_FONT_SIZE,
+            dark: false,
+        }
     }
 }
 
@@ -189,7 +193,10 @@ pub struct QalamApp {
 impl QalamApp {
     /// Creates the app: restores settings and opens the start-up file or the seed project.
     pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
-        let state = cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default();
+        let state = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, STORAGE_KEY))
+            .unwrap_or_default();
         crate::text::install_egui_fallback_fonts(&cc.egui_ctx);
         let mut app = QalamApp {
             state,
@@ -274,7 +281,11 @@ impl QalamApp {
     }
 
     fn apply_theme(&self, ctx: &egui::Context) {
-        ctx.set_theme(if self.state.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ctx.set_theme(if self.state.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
     }
 
     fn open_seed_project(&mut self, root: Option<&Path>) {
@@ -286,10 +297,14 @@ impl QalamApp {
 
     /// Opens `path` now (no unsaved-changes guard): a `.ron` project, or any other file as text.
     pub fn open_file(&mut self, path: &Path) {
-        let is_project = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron"));
+        let is_project = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ron"));
         if is_project {
             if project::recovery_newer_than(path).is_some() {
-                self.rt.dialog = Some(Dialog::Recover { path: path.to_path_buf() });
+                self.rt.dialog = Some(Dialog::Recover {
+                    path: path.to_path_buf(),
+                });
                 return;
             }
             match Session::open(path) {
@@ -318,12 +333,20 @@ impl QalamApp {
             self.state.remember(p);
         }
         self.rt.status = match s.load_warnings.len() {
-            0 => format!("Opened {}", s.path.as_deref().map_or_else(|| "new project".into(), |p| p.display().to_string())),
+            0 => format!(
+                "Opened {}",
+                s.path
+                    .as_deref()
+                    .map_or_else(|| "new project".into(), |p| p.display().to_string())
+            ),
             n => format!("Opened with {n} warning(s)"),
         };
         if !s.load_warnings.is_empty() {
             let lines = s.load_warnings.iter().map(ToString::to_string).collect();
-            self.rt.dialog = Some(Dialog::Message { title: "Opened with warnings".into(), lines });
+            self.rt.dialog = Some(Dialog::Message {
+                title: "Opened with warnings".into(),
+                lines,
+            });
         }
         self.rt.session = Some(s);
         // Per-document state of the previous project must not leak into this one.
@@ -335,11 +358,15 @@ impl QalamApp {
     fn show_error(&mut self, title: &str, err: &dyn std::fmt::Display) {
         let lines: Vec<String> = err.to_string().lines().map(str::to_owned).collect();
         self.rt.status = format!("{title}: {}", lines.first().map_or("", String::as_str));
-        self.rt.dialog = Some(Dialog::Message { title: title.to_owned(), lines });
+        self.rt.dialog = Some(Dialog::Message {
+            title: title.to_owned(),
+            lines,
+        });
     }
 
     fn is_dirty(&self) -> bool {
-        self.rt.session.as_ref().is_some_and(Session::is_dirty) || self.rt.review.as_ref().is_some_and(|r| r.reviews_dirty)
+        self.rt.session.as_ref().is_some_and(Session::is_dirty)
+            || self.rt.review.as_ref().is_some_and(|r| r.reviews_dirty)
     }
 
     /// Runs `then` now, or first asks about unsaved changes.
@@ -355,7 +382,11 @@ impl QalamApp {
         match then {
             Pending::OpenFile(p) => self.open_file(&p),
             Pending::OpenDialog => self.open_with_dialog(),
-            Pending::OpenPathPrompt => self.rt.dialog = Some(Dialog::OpenPath { input: String::new() }),
+            Pending::OpenPathPrompt => {
+                self.rt.dialog = Some(Dialog::OpenPath {
+                    input: String::new(),
+                })
+            }
             Pending::Review(paths) => self.open_review(&paths),
             Pending::ReviewDialog => self.review_with_dialog(),
             Pending::Quit => {
@@ -378,10 +409,21 @@ impl QalamApp {
     }
 
     /// Saves; on success runs `then`. `force` overwrites a file changed on disk.
-    fn save(&mut self, ctx: &egui::Context, to: Option<PathBuf>, force: bool, then: Option<Pending>) {
-        let Some(session) = self.rt.session.as_mut() else { return };
+    fn save(
+        &mut self,
+        ctx: &egui::Context,
+        to: Option<PathBuf>,
+        force: bool,
+        then: Option<Pending>,
+    ) {
+        let Some(session) = self.rt.session.as_mut() else {
+            return;
+        };
         let Some(target) = to.or_else(|| session.path.clone()) else {
-            self.rt.dialog = Some(Dialog::SaveAsPath { input: String::new(), then });
+            self.rt.dialog = Some(Dialog::SaveAsPath {
+                input: String::new(),
+                then,
+            });
             return;
         };
         match session.save(&target, force) {
@@ -392,7 +434,9 @@ impl QalamApp {
                     self.proceed(ctx, then);
                 }
             }
-            Err(ProjectError::ChangedOnDisk { path, .. } | ProjectError::AlreadyExists { path }) => {
+            Err(
+                ProjectError::ChangedOnDisk { path, .. } | ProjectError::AlreadyExists { path },
+            ) => {
                 self.rt.dialog = Some(Dialog::ChangedOnDisk { path, then });
             }
             Err(e) => self.show_error("Could not save", &e),
@@ -405,19 +449,31 @@ impl QalamApp {
             .session
             .as_ref()
             .and_then(|s| s.path.as_deref().and_then(Path::file_name))
-            .map_or_else(|| "project.ron".to_owned(), |n| n.to_string_lossy().into_owned());
-        match rfd::FileDialog::new().add_filter("Qalam project", &["ron"]).set_file_name(&suggested).save_file() {
+            .map_or_else(
+                || "project.ron".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+        match rfd::FileDialog::new()
+            .add_filter("Qalam project", &["ron"])
+            .set_file_name(&suggested)
+            .save_file()
+        {
             // The dialog already asked before replacing an existing file.
             Some(p) => self.save(ctx, Some(p), true, then),
             None => {
                 self.rt.status = NO_DIALOG_HINT.to_owned();
-                self.rt.dialog = Some(Dialog::SaveAsPath { input: String::new(), then });
+                self.rt.dialog = Some(Dialog::SaveAsPath {
+                    input: String::new(),
+                    then,
+                });
             }
         }
     }
 
     fn edit(&mut self, tx: Transaction) {
-        let Some(s) = self.rt.session.as_mut() else { return };
+        let Some(s) = self.rt.session.as_mut() else {
+            return;
+        };
         if let Err(e) = s.apply(tx) {
             self.rt.status = format!("Refused: {e}");
         }
@@ -442,8 +498,14 @@ impl QalamApp {
             UiCommand::SaveAs => self.save_as(ctx, None),
             UiCommand::Quit => self.guarded(ctx, Pending::Quit),
             UiCommand::Undo | UiCommand::Redo => {
-                let Some(s) = self.rt.session.as_mut() else { return };
-                let r = if cmd == UiCommand::Undo { s.undo() } else { s.redo() };
+                let Some(s) = self.rt.session.as_mut() else {
+                    return;
+                };
+                let r = if cmd == UiCommand::Undo {
+                    s.undo()
+                } else {
+                    s.redo()
+                };
                 self.rt.status = match r {
                     Ok(true) => format!("{}ne", cmd.title()),
                     Ok(false) => format!("Nothing to {}", cmd.title().to_lowercase()),
@@ -451,10 +513,16 @@ impl QalamApp {
                 };
             }
             UiCommand::NextDocument | UiCommand::PreviousDocument => {
-                let Some(s) = self.rt.session.as_mut() else { return };
+                let Some(s) = self.rt.session.as_mut() else {
+                    return;
+                };
                 let n = s.project.documents.len();
                 if n > 0 {
-                    s.current_doc = if cmd == UiCommand::NextDocument { (s.current_doc + 1) % n } else { (s.current_doc + n - 1) % n };
+                    s.current_doc = if cmd == UiCommand::NextDocument {
+                        (s.current_doc + 1) % n
+                    } else {
+                        (s.current_doc + n - 1) % n
+                    };
                 }
             }
             UiCommand::ZoomIn => self.state.font_size = (self.state.font_size + 2.0).min(72.0),
@@ -490,7 +558,11 @@ impl QalamApp {
         let reviewing = self.rt.review.is_some();
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                for c in [UiCommand::Open, UiCommand::OpenPath, UiCommand::OpenForReview] {
+                for c in [
+                    UiCommand::Open,
+                    UiCommand::OpenPath,
+                    UiCommand::OpenForReview,
+                ] {
                     if commands::menu_item(ui, c, true) {
                         cmds.push(c);
                     }
@@ -519,7 +591,10 @@ impl QalamApp {
                 }
                 ui.menu_button("Export as", |ui| {
                     for f in export::FORMATS {
-                        if ui.add_enabled(has_session, egui::Button::new(f.name())).clicked() {
+                        if ui
+                            .add_enabled(has_session, egui::Button::new(f.name()))
+                            .clicked()
+                        {
                             export_as = Some(f);
                         }
                     }
@@ -530,7 +605,9 @@ impl QalamApp {
                 }
             });
             ui.menu_button("Edit", |ui| {
-                let (u, r) = self.rt.session.as_ref().map_or((false, false), |s| (s.history.can_undo(), s.history.can_redo()));
+                let (u, r) = self.rt.session.as_ref().map_or((false, false), |s| {
+                    (s.history.can_undo(), s.history.can_redo())
+                });
                 for (c, on) in [(UiCommand::Undo, u), (UiCommand::Redo, r)] {
                     if commands::menu_item(ui, c, on) {
                         cmds.push(c);
@@ -538,7 +615,14 @@ impl QalamApp {
                 }
             });
             ui.menu_button("View", |ui| {
-                for c in [UiCommand::NextDocument, UiCommand::PreviousDocument, UiCommand::ZoomIn, UiCommand::ZoomOut, UiCommand::ZoomReset, UiCommand::ToggleTheme] {
+                for c in [
+                    UiCommand::NextDocument,
+                    UiCommand::PreviousDocument,
+                    UiCommand::ZoomIn,
+                    UiCommand::ZoomOut,
+                    UiCommand::ZoomReset,
+                    UiCommand::ToggleTheme,
+                ] {
                     if commands::menu_item(ui, c, true) {
                         cmds.push(c);
                     }
@@ -562,26 +646,51 @@ impl QalamApp {
 
     fn document_list(&mut self, ui: &mut egui::Ui) {
         let engine = &mut self.rt.engine;
-        let Some(s) = self.rt.session.as_mut() else { return };
+        let Some(s) = self.rt.session.as_mut() else {
+            return;
+        };
         ui.heading("Documents");
-        let done = s.project.documents.iter().filter(|d| d.status == DocStatus::Done).count();
+        let done = s
+            .project
+            .documents
+            .iter()
+            .filter(|d| d.status == DocStatus::Done)
+            .count();
         ui.label(format!("{done} of {} done", s.project.documents.len()));
         ui.separator();
         let mut status_change = None;
         egui::ScrollArea::vertical().show(ui, |ui| {
             for (i, d) in s.project.documents.iter().enumerate() {
-                let title = if d.title.is_empty() { d.id.as_str() } else { d.title.as_str() };
+                let title = if d.title.is_empty() {
+                    d.id.as_str()
+                } else {
+                    d.title.as_str()
+                };
                 let short: String = title.chars().take(60).collect();
                 let selected = i == s.current_doc;
                 let row = ui.scope(|ui| {
                     // Titles are document text: drawn by the bidi engine, never by egui's labels.
-                    BidiLabel::new(&short).max_width(ui.available_width()).font_size(15.0).show(ui, engine);
+                    BidiLabel::new(&short)
+                        .max_width(ui.available_width())
+                        .font_size(15.0)
+                        .show(ui, engine);
                     ui.label(format!("{} · {}", d.id, d.status.label()));
                 });
-                let r = ui.interact(row.response.rect, ui.scope_id().with(("doc_row", i)), egui::Sense::click());
-                r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, short.as_str()));
+                let r = ui.interact(
+                    row.response.rect,
+                    ui.scope_id().with(("doc_row", i)),
+                    egui::Sense::click(),
+                );
+                r.widget_info(|| {
+                    egui::WidgetInfo::selected(egui::Role::Button, true, selected, short.as_str())
+                });
                 if selected {
-                    ui.painter().rect_stroke(row.response.rect, 3.0, ui.visuals().selection.stroke, egui::StrokeKind::Outside);
+                    ui.painter().rect_stroke(
+                        row.response.rect,
+                        3.0,
+                        ui.visuals().selection.stroke,
+                        egui::StrokeKind::Outside,
+                    );
                 }
                 if r.clicked() && s.current_doc != i {
                     s.current_doc = i;
@@ -593,13 +702,18 @@ impl QalamApp {
         ui.separator();
         if let Some(d) = s.project.documents.get(s.current_doc) {
             let mut status = d.status;
-            egui::ComboBox::from_label("Status").selected_text(status.label()).show_ui(ui, |ui| {
-                for st in [DocStatus::Todo, DocStatus::InProgress, DocStatus::Done] {
-                    ui.selectable_value(&mut status, st, st.label());
-                }
-            });
+            egui::ComboBox::from_label("Status")
+                .selected_text(status.label())
+                .show_ui(ui, |ui| {
+                    for st in [DocStatus::Todo, DocStatus::InProgress, DocStatus::Done] {
+                        ui.selectable_value(&mut status, st, st.label());
+                    }
+                });
             if status != d.status {
-                status_change = Some(Edit::SetStatus { doc: s.current_doc, status });
+                status_change = Some(Edit::SetStatus {
+                    doc: s.current_doc,
+                    status,
+                });
             }
         }
         if let Some(e) = status_change {
@@ -608,7 +722,9 @@ impl QalamApp {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context) {
-        let Some(dialog) = self.rt.dialog.clone() else { return };
+        let Some(dialog) = self.rt.dialog.clone() else {
+            return;
+        };
         let mut close = false;
         let mut next: Option<AfterDialog> = None;
         egui::Modal::new(egui::Id::unique("qalam_dialog")).show(ctx, |ui| {
@@ -737,7 +853,9 @@ impl QalamApp {
                 }
             }
         });
-        if ctx.input(|i| i.key_pressed(egui::Key::Escape)) && !matches!(dialog, Dialog::Recover { .. }) {
+        if ctx.input(|i| i.key_pressed(egui::Key::Escape))
+            && !matches!(dialog, Dialog::Recover { .. })
+        {
             close = true;
         }
         if close || next.is_some() {
@@ -749,7 +867,13 @@ impl QalamApp {
     }
 
     fn handle_dropped_files(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
         if let Some(p) = dropped.into_iter().next() {
             self.guarded(ctx, Pending::OpenFile(p));
         }
@@ -758,7 +882,11 @@ impl QalamApp {
     fn update_title(&mut self, ctx: &egui::Context) {
         let title = match (&self.rt.session, &self.rt.review) {
             (Some(s), _) => s.window_title(),
-            (None, Some(r)) => format!("{}Review: {} — Qalam", if r.reviews_dirty { "*" } else { "" }, r.names.join(", ")),
+            (None, Some(r)) => format!(
+                "{}Review: {} — Qalam",
+                if r.reviews_dirty { "*" } else { "" },
+                r.names.join(", ")
+            ),
             (None, None) => "Qalam".to_owned(),
         };
         if title != self.rt.last_title {
@@ -769,7 +897,9 @@ impl QalamApp {
 
     fn autosave(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
-        let Some(s) = self.rt.session.as_mut() else { return };
+        let Some(s) = self.rt.session.as_mut() else {
+            return;
+        };
         match s.autosave_tick(now) {
             Ok(true) => self.rt.status = "Recovery copy written".to_owned(),
             Ok(false) => {}
@@ -777,7 +907,9 @@ impl QalamApp {
         }
         if s.is_dirty() {
             // Wake up for the next autosave even when the user is idle.
-            ctx.request_repaint_after(std::time::Duration::from_secs_f64(crate::session::AUTOSAVE_SECONDS));
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                crate::session::AUTOSAVE_SECONDS,
+            ));
         }
     }
 
@@ -796,13 +928,20 @@ const NO_DIALOG_HINT: &str = "No file chosen. Without a desktop file dialog: Fil
 impl eframe::App for QalamApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        if ctx.input(|i| i.viewport().close_requested()) && !self.rt.allow_close && self.is_dirty() {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.rt.allow_close && self.is_dirty()
+        {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.rt.dialog = Some(Dialog::Unsaved { then: Pending::Quit });
+            self.rt.dialog = Some(Dialog::Unsaved {
+                then: Pending::Quit,
+            });
         }
         self.handle_dropped_files(&ctx);
 
-        let (mut cmds, mut intents) = if self.rt.dialog.is_none() { self.keyboard(&ctx) } else { Default::default() };
+        let (mut cmds, mut intents) = if self.rt.dialog.is_none() {
+            self.keyboard(&ctx)
+        } else {
+            Default::default()
+        };
         egui::Panel::top("menu_bar").show(ui, |ui| cmds.extend(self.menu_bar(ui)));
         // Fixed heights above and below the text: nothing may move it during a drag.
         let reviewing = self.rt.review.is_some();
@@ -813,19 +952,29 @@ impl eframe::App for QalamApp {
                 intents.extend(self.tool_bars(ui));
             }
         });
-        egui::Panel::bottom("status_bar").exact_size(24.0).show(ui, |ui| {
-            ui.horizontal_centered(|ui| {
-                self.poll_export(ui);
-                ui.add(egui::Label::new(self.rt.status.as_str()).truncate());
+        egui::Panel::bottom("status_bar")
+            .exact_size(24.0)
+            .show(ui, |ui| {
+                ui.horizontal_centered(|ui| {
+                    self.poll_export(ui);
+                    ui.add(egui::Label::new(self.rt.status.as_str()).truncate());
+                });
             });
-        });
         if reviewing {
-            egui::Panel::left("review_documents").default_size(220.0).show(ui, |ui| self.review_documents(ui));
-            egui::Panel::right("differences").default_size(340.0).show(ui, |ui| self.review_side(ui));
+            egui::Panel::left("review_documents")
+                .default_size(220.0)
+                .show(ui, |ui| self.review_documents(ui));
+            egui::Panel::right("differences")
+                .default_size(340.0)
+                .show(ui, |ui| self.review_side(ui));
             egui::CentralPanel::default().show(ui, |ui| self.review_central(ui));
         } else {
-            egui::Panel::left("documents").default_size(220.0).show(ui, |ui| self.document_list(ui));
-            egui::Panel::right("annotations").default_size(320.0).show(ui, |ui| intents.extend(self.side_panel(ui)));
+            egui::Panel::left("documents")
+                .default_size(220.0)
+                .show(ui, |ui| self.document_list(ui));
+            egui::Panel::right("annotations")
+                .default_size(320.0)
+                .show(ui, |ui| intents.extend(self.side_panel(ui)));
             egui::CentralPanel::default().show(ui, |ui| intents.extend(self.central(ui)));
         }
         self.dialogs(&ctx);
@@ -852,21 +1001,36 @@ impl eframe::App for QalamApp {
 pub fn seed_project_path(root: Option<&Path>) -> Result<PathBuf, ProjectError> {
     let candidates: Vec<PathBuf> = match root {
         Some(r) => vec![r.to_path_buf()],
-        None => vec![PathBuf::from("."), PathBuf::from(env!("CARGO_MANIFEST_DIR"))],
+        None => vec![
+            PathBuf::from("."),
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        ],
     };
-    let root = candidates.iter().find(|r| r.join("projects").is_dir() || r.join("seeds").is_dir()).cloned().unwrap_or_else(|| PathBuf::from("."));
+    let root = candidates
+        .iter()
+        .find(|r| r.join("projects").is_dir() || r.join("seeds").is_dir())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     let target = root.join("projects").join("seed.ron");
     if target.exists() {
         return Ok(target);
     }
     let mut seeds: Vec<PathBuf> = std::fs::read_dir(root.join("seeds"))
-        .map_err(|e| ProjectError::Io { path: root.join("seeds"), action: "list", source: e })?
+        .map_err(|e| ProjectError::Io {
+            path: root.join("seeds"),
+            action: "list",
+            source: e,
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     seeds.sort();
     let project = project::project_from_text_files(&seeds, "Seed article", "")?;
-    std::fs::create_dir_all(root.join("projects")).map_err(|e| ProjectError::Io { path: root.join("projects"), action: "create", source: e })?;
+    std::fs::create_dir_all(root.join("projects")).map_err(|e| ProjectError::Io {
+        path: root.join("projects"),
+        action: "create",
+        source: e,
+    })?;
     project::save(&target, &project, project::SaveGuard::CreateNew)?;
     Ok(target)
 }
@@ -874,8 +1038,15 @@ pub fn seed_project_path(root: Option<&Path>) -> Result<PathBuf, ProjectError> {
 /// Starts the GUI.
 pub fn run(startup: Startup) -> eframe::Result {
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_inner_size([1200.0, 800.0]).with_title("Qalam").with_drag_and_drop(true),
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1200.0, 800.0])
+            .with_title("Qalam")
+            .with_drag_and_drop(true),
         ..Default::default()
     };
-    eframe::run_native("Qalam", options, Box::new(move |cc| Ok(Box::new(QalamApp::new(cc, startup)))))
+    eframe::run_native(
+        "Qalam",
+        options,
+        Box::new(move |cc| Ok(Box::new(QalamApp::new(cc, startup)))),
+    )
 }

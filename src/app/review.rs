@@ -51,7 +51,12 @@ fn kind_text(k: &DifferenceKind) -> &'static str {
 }
 
 fn decision_text(d: &Decision, names: &[String]) -> String {
-    let name = |i: usize| names.get(i).cloned().unwrap_or_else(|| format!("file {}", i + 1));
+    let name = |i: usize| {
+        names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("file {}", i + 1))
+    };
     match d {
         Decision::PickLeft => format!("kept {}", name(0)),
         Decision::PickRight => format!("kept {}", name(1)),
@@ -82,9 +87,15 @@ impl QalamApp {
                     self.state.remember(p);
                 }
                 let n = r.adjudication.as_ref().map_or(0, |a| a.differences().len());
-                self.rt.status = format!("Reviewing {} file(s), read-only; {n} difference(s) to decide", paths.len());
+                self.rt.status = format!(
+                    "Reviewing {} file(s), read-only; {n} difference(s) to decide",
+                    paths.len()
+                );
                 if !r.warnings.is_empty() {
-                    self.rt.dialog = Some(Dialog::Message { title: "Opened for review, with warnings".to_owned(), lines: r.warnings.clone() });
+                    self.rt.dialog = Some(Dialog::Message {
+                        title: "Opened for review, with warnings".to_owned(),
+                        lines: r.warnings.clone(),
+                    });
                 }
                 self.rt.session = None;
                 self.rt.review = Some(r);
@@ -95,29 +106,44 @@ impl QalamApp {
     }
 
     pub(super) fn review_with_dialog(&mut self) {
-        match rfd::FileDialog::new().add_filter("Qalam project", &["ron"]).pick_files() {
+        match rfd::FileDialog::new()
+            .add_filter("Qalam project", &["ron"])
+            .pick_files()
+        {
             Some(paths) if !paths.is_empty() => self.open_review(&paths),
             _ => {
                 self.rt.status = super::NO_DIALOG_HINT.to_owned();
-                self.rt.dialog = Some(Dialog::ReviewPaths { input: String::new() });
+                self.rt.dialog = Some(Dialog::ReviewPaths {
+                    input: String::new(),
+                });
             }
         }
     }
 
     /// Review-mode commands from the table.
     pub(super) fn review_command(&mut self, ctx: &egui::Context, cmd: UiCommand) {
-        let Some(r) = self.rt.review.as_mut() else { return };
+        let Some(r) = self.rt.review.as_mut() else {
+            return;
+        };
         let diffs = r.differences_in(r.current);
         let ui = &mut self.rt.review_ui;
-        let pos = ui.difference.and_then(|d| diffs.iter().position(|x| *x == d));
+        let pos = ui
+            .difference
+            .and_then(|d| diffs.iter().position(|x| *x == d));
         let decision = match cmd {
             UiCommand::NextDifference | UiCommand::PreviousDifference => {
                 if diffs.is_empty() {
                     return;
                 }
                 let n = diffs.len() as isize;
-                let step = if cmd == UiCommand::NextDifference { 1 } else { -1 };
-                let next = pos.map_or(if step > 0 { 0 } else { n - 1 }, |p| (p as isize + step).rem_euclid(n));
+                let step = if cmd == UiCommand::NextDifference {
+                    1
+                } else {
+                    -1
+                };
+                let next = pos.map_or(if step > 0 { 0 } else { n - 1 }, |p| {
+                    (p as isize + step).rem_euclid(n)
+                });
                 self.select_difference(Some(diffs[next as usize]));
                 return;
             }
@@ -131,7 +157,10 @@ impl QalamApp {
             }
             UiCommand::ShowAgreement => {
                 let text = r.agreement_table();
-                self.rt.dialog = Some(Dialog::Table { title: "Agreement (same numbers as qalam agree)".to_owned(), text });
+                self.rt.dialog = Some(Dialog::Table {
+                    title: "Agreement (same numbers as qalam agree)".to_owned(),
+                    text,
+                });
                 return;
             }
             _ => return,
@@ -142,7 +171,18 @@ impl QalamApp {
     fn select_difference(&mut self, d: Option<usize>) {
         self.rt.review_ui.difference = d;
         self.rt.review_ui.reveal = true;
-        let range = d.and_then(|d| Some(self.rt.review.as_ref()?.adjudication.as_ref()?.differences().get(d)?.range()));
+        let range = d.and_then(|d| {
+            Some(
+                self.rt
+                    .review
+                    .as_ref()?
+                    .adjudication
+                    .as_ref()?
+                    .differences()
+                    .get(d)?
+                    .range(),
+            )
+        });
         if let Some(r) = range {
             self.rt.view.scroll_to(r);
         }
@@ -154,14 +194,25 @@ impl QalamApp {
             self.rt.status = "Pick a difference first (N / P, or click one in the list)".to_owned();
             return;
         };
-        let Some(r) = self.rt.review.as_mut() else { return };
+        let Some(r) = self.rt.review.as_mut() else {
+            return;
+        };
         let names = r.names.clone();
         match r.decide(d, decision.clone()) {
             Ok(()) => {
-                self.rt.status = format!("Difference {}: {}", d + 1, decision_text(&decision, &names));
+                self.rt.status =
+                    format!("Difference {}: {}", d + 1, decision_text(&decision, &names));
                 let diffs = r.differences_in(r.current);
-                let undecided = r.adjudication.as_ref().map(|a| a.undecided().collect::<Vec<_>>()).unwrap_or_default();
-                let next = diffs.iter().copied().find(|x| *x > d && undecided.contains(x)).or_else(|| diffs.iter().copied().find(|x| undecided.contains(x)));
+                let undecided = r
+                    .adjudication
+                    .as_ref()
+                    .map(|a| a.undecided().collect::<Vec<_>>())
+                    .unwrap_or_default();
+                let next = diffs
+                    .iter()
+                    .copied()
+                    .find(|x| *x > d && undecided.contains(x))
+                    .or_else(|| diffs.iter().copied().find(|x| undecided.contains(x)));
                 if next.is_some() {
                     self.select_difference(next);
                 }
@@ -171,28 +222,42 @@ impl QalamApp {
     }
 
     fn save_gold_with_dialog(&mut self, ctx: &egui::Context) {
-        let Some(r) = self.rt.review.as_ref() else { return };
+        let Some(r) = self.rt.review.as_ref() else {
+            return;
+        };
         if r.adjudication.is_none() {
             self.rt.status = "A gold copy needs two or more files".to_owned();
             return;
         }
         let suggested = r.default_gold_path();
-        let name = suggested.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        match rfd::FileDialog::new().add_filter("Qalam project", &["ron"]).set_file_name(&name).save_file() {
+        let name = suggested
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match rfd::FileDialog::new()
+            .add_filter("Qalam project", &["ron"])
+            .set_file_name(&name)
+            .save_file()
+        {
             Some(p) => self.save_gold(ctx, p, true),
             None => {
                 self.rt.status = super::NO_DIALOG_HINT.to_owned();
-                self.rt.dialog = Some(Dialog::GoldPath { input: suggested.display().to_string() });
+                self.rt.dialog = Some(Dialog::GoldPath {
+                    input: suggested.display().to_string(),
+                });
             }
         }
     }
 
     /// Writes the gold project to `path` (refusing to replace a file unless `force`).
     pub fn save_gold(&mut self, _ctx: &egui::Context, path: PathBuf, force: bool) {
-        let Some(r) = self.rt.review.as_ref() else { return };
+        let Some(r) = self.rt.review.as_ref() else {
+            return;
+        };
         let undecided = r.adjudication.as_ref().map_or(0, |a| a.undecided().count());
         if undecided > 0 {
-            self.rt.status = format!("{undecided} difference(s) still undecided: decide them first");
+            self.rt.status =
+                format!("{undecided} difference(s) still undecided: decide them first");
             return;
         }
         match r.save_gold(&path, force) {
@@ -203,7 +268,9 @@ impl QalamApp {
 
     /// Saves the review files (comments and verdicts) beside each project.
     pub(super) fn save_reviews(&mut self) {
-        let Some(r) = self.rt.review.as_mut() else { return };
+        let Some(r) = self.rt.review.as_mut() else {
+            return;
+        };
         match r.save_reviews(false) {
             Ok(paths) => self.rt.status = format!("Saved {} review file(s)", paths.len()),
             Err(e) => self.show_error("Could not save the review", &e),
@@ -212,35 +279,57 @@ impl QalamApp {
 
     /// Top bar in review mode: legend, lanes, verdicts.
     pub(super) fn review_bar(&mut self, ui: &mut egui::Ui) {
-        let Some(r) = self.rt.review.as_mut() else { return };
+        let Some(r) = self.rt.review.as_mut() else {
+            return;
+        };
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new("Review (read-only)").strong());
-            for a in [SpanAgreement::Agreed, SpanAgreement::OtherLabel, SpanAgreement::Boundaries, SpanAgreement::MissingElsewhere] {
+            for a in [
+                SpanAgreement::Agreed,
+                SpanAgreement::OtherLabel,
+                SpanAgreement::Boundaries,
+                SpanAgreement::MissingElsewhere,
+            ] {
                 // A painted chip: the bundled fonts have no square glyph.
-                let (chip, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                let (chip, _) =
+                    ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
                 ui.painter().rect_filled(chip, 2.0, agreement_color(a));
                 ui.label(egui::RichText::new(a.describe()).color(agreement_color(a)));
             }
         });
-        let doc_ids: Vec<Option<String>> = r.docs(r.current).iter().map(|d| d.map(|d| d.id.clone())).collect();
+        let doc_ids: Vec<Option<String>> = r
+            .docs(r.current)
+            .iter()
+            .map(|d| d.map(|d| d.id.clone()))
+            .collect();
         ui.horizontal(|ui| {
             for (k, name) in r.names.clone().iter().enumerate() {
                 ui.label(format!("lane {}: {name}", k + 1));
-                let Some(Some(id)) = doc_ids.get(k) else { continue };
+                let Some(Some(id)) = doc_ids.get(k) else {
+                    continue;
+                };
                 let current = r.reviews[k].verdict(id);
                 let text = match current {
                     Some(Verdict::Accepted) => "accepted",
                     Some(Verdict::NeedsWork) => "needs work",
                     None => "no verdict",
                 };
-                egui::ComboBox::from_label(format!("verdict for {name}")).selected_text(text).show_ui(ui, |ui| {
-                    if ui.selectable_label(current == Some(Verdict::Accepted), "accepted").clicked() {
-                        r.set_verdict(k, id, Verdict::Accepted);
-                    }
-                    if ui.selectable_label(current == Some(Verdict::NeedsWork), "needs work").clicked() {
-                        r.set_verdict(k, id, Verdict::NeedsWork);
-                    }
-                });
+                egui::ComboBox::from_label(format!("verdict for {name}"))
+                    .selected_text(text)
+                    .show_ui(ui, |ui| {
+                        if ui
+                            .selectable_label(current == Some(Verdict::Accepted), "accepted")
+                            .clicked()
+                        {
+                            r.set_verdict(k, id, Verdict::Accepted);
+                        }
+                        if ui
+                            .selectable_label(current == Some(Verdict::NeedsWork), "needs work")
+                            .clicked()
+                        {
+                            r.set_verdict(k, id, Verdict::NeedsWork);
+                        }
+                    });
                 ui.separator();
             }
         });
@@ -248,7 +337,9 @@ impl QalamApp {
 
     /// Left panel in review mode: the documents, matched by text.
     pub(super) fn review_documents(&mut self, ui: &mut egui::Ui) {
-        let Some(r) = self.rt.review.as_mut() else { return };
+        let Some(r) = self.rt.review.as_mut() else {
+            return;
+        };
         ui.heading("Documents");
         let n = r.paths.len();
         let mut go = None;
@@ -257,13 +348,36 @@ impl QalamApp {
                 let present = d.in_files.iter().filter(|x| x.is_some()).count();
                 let short: String = d.title.chars().take(60).collect();
                 let row = ui.scope(|ui| {
-                    BidiLabel::new(&short).max_width(ui.available_width()).font_size(15.0).show(ui, &mut self.rt.engine);
-                    ui.label(if present == n { format!("in all {n} files") } else { format!("only in {present} of {n} files") });
+                    BidiLabel::new(&short)
+                        .max_width(ui.available_width())
+                        .font_size(15.0)
+                        .show(ui, &mut self.rt.engine);
+                    ui.label(if present == n {
+                        format!("in all {n} files")
+                    } else {
+                        format!("only in {present} of {n} files")
+                    });
                 });
-                let resp = ui.interact(row.response.rect, ui.scope_id().with(("review_doc", i)), egui::Sense::click());
-                resp.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, i == r.current, short.as_str()));
+                let resp = ui.interact(
+                    row.response.rect,
+                    ui.scope_id().with(("review_doc", i)),
+                    egui::Sense::click(),
+                );
+                resp.widget_info(|| {
+                    egui::WidgetInfo::selected(
+                        egui::Role::Button,
+                        true,
+                        i == r.current,
+                        short.as_str(),
+                    )
+                });
                 if i == r.current {
-                    ui.painter().rect_stroke(row.response.rect, 3.0, ui.visuals().selection.stroke, egui::StrokeKind::Outside);
+                    ui.painter().rect_stroke(
+                        row.response.rect,
+                        3.0,
+                        ui.visuals().selection.stroke,
+                        egui::StrokeKind::Outside,
+                    );
                 }
                 if resp.clicked() {
                     go = Some(i);
@@ -280,7 +394,9 @@ impl QalamApp {
 
     /// Right panel in review mode: the difference list with its decisions, and comments.
     pub(super) fn review_side(&mut self, ui: &mut egui::Ui) {
-        let Some(r) = self.rt.review.as_mut() else { return };
+        let Some(r) = self.rt.review.as_mut() else {
+            return;
+        };
         let engine = &mut self.rt.engine;
         let rui = &mut self.rt.review_ui;
         let diffs = r.differences_in(r.current);
@@ -291,29 +407,67 @@ impl QalamApp {
             Some((k, id)) => {
                 let doc = r.docs(r.current).get(k).copied().flatten();
                 if let Some(span) = doc.and_then(|d| d.span(id)) {
-                    ui.label(format!("On {}'s {} span:", r.names.get(k).map_or("?", String::as_str), span.label));
-                    BidiLabel::new(&span.text).max_width(ui.available_width()).font_size(14.0).show(ui, engine);
+                    ui.label(format!(
+                        "On {}'s {} span:",
+                        r.names.get(k).map_or("?", String::as_str),
+                        span.label
+                    ));
+                    BidiLabel::new(&span.text)
+                        .max_width(ui.available_width())
+                        .font_size(14.0)
+                        .show(ui, engine);
                     // The comment goes on the span, or on one of its relations.
-                    let relations: Vec<&crate::model::Relation> = doc.map(|d| d.relations_of(id).collect()).unwrap_or_default();
-                    if rui.relation.is_some_and(|rid| !relations.iter().any(|x| x.id == rid)) {
+                    let relations: Vec<&crate::model::Relation> = doc
+                        .map(|d| d.relations_of(id).collect())
+                        .unwrap_or_default();
+                    if rui
+                        .relation
+                        .is_some_and(|rid| !relations.iter().any(|x| x.id == rid))
+                    {
                         rui.relation = None;
                     }
                     if !relations.is_empty() {
-                        let shown = rui.relation.map_or_else(|| "the span".to_owned(), |rid| format!("relation #{rid}"));
-                        egui::ComboBox::from_label("Comment on").selected_text(shown).show_ui(ui, |ui| {
-                            ui.selectable_value(&mut rui.relation, None, "the span");
-                            for x in &relations {
-                                ui.selectable_value(&mut rui.relation, Some(x.id), format!("relation #{} {} (#{} to #{})", x.id, x.kind, x.from, x.to));
-                            }
-                        });
+                        let shown = rui.relation.map_or_else(
+                            || "the span".to_owned(),
+                            |rid| format!("relation #{rid}"),
+                        );
+                        egui::ComboBox::from_label("Comment on")
+                            .selected_text(shown)
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut rui.relation, None, "the span");
+                                for x in &relations {
+                                    ui.selectable_value(
+                                        &mut rui.relation,
+                                        Some(x.id),
+                                        format!(
+                                            "relation #{} {} (#{} to #{})",
+                                            x.id, x.kind, x.from, x.to
+                                        ),
+                                    );
+                                }
+                            });
                     }
                     let label = ui.label("Comment text:");
-                    ui.add(egui::TextEdit::multiline(&mut rui.draft).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(label.id);
-                    if ui.add_enabled(!rui.draft.trim().is_empty(), egui::Button::new("Add comment")).clicked()
+                    ui.add(
+                        egui::TextEdit::multiline(&mut rui.draft)
+                            .desired_rows(2)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id);
+                    if ui
+                        .add_enabled(
+                            !rui.draft.trim().is_empty(),
+                            egui::Button::new("Add comment"),
+                        )
+                        .clicked()
                         && let Some(d) = doc
                     {
-                        let on_relation = rui.relation.and_then(|rid| d.relation(rid)).and_then(|x| Comment::on_relation(d, x, rui.draft.trim()));
-                        let c = on_relation.unwrap_or_else(|| Comment::on_span(d, span, rui.draft.trim()));
+                        let on_relation = rui
+                            .relation
+                            .and_then(|rid| d.relation(rid))
+                            .and_then(|x| Comment::on_relation(d, x, rui.draft.trim()));
+                        let c = on_relation
+                            .unwrap_or_else(|| Comment::on_span(d, span, rui.draft.trim()));
                         r.comment(k, c);
                         rui.draft.clear();
                     }
@@ -324,63 +478,94 @@ impl QalamApp {
             }
         }
         for (k, name) in r.names.iter().enumerate() {
-            let Some(Some(d)) = r.docs(r.current).get(k).copied().map(|d| d.map(|d| d.id.clone())) else { continue };
+            let Some(Some(d)) = r
+                .docs(r.current)
+                .get(k)
+                .copied()
+                .map(|d| d.map(|d| d.id.clone()))
+            else {
+                continue;
+            };
             for c in r.reviews[k].comments_on(&d) {
                 ui.label(format!("{name}:"));
-                BidiLabel::new(&c.text).max_width(ui.available_width()).font_size(14.0).show(ui, engine);
+                BidiLabel::new(&c.text)
+                    .max_width(ui.available_width())
+                    .font_size(14.0)
+                    .show(ui, engine);
             }
         }
         ui.separator();
         ui.heading("Differences");
         if let Some(adj) = &r.adjudication {
             let undecided = adj.undecided().count();
-            ui.label(format!("{} here; {undecided} undecided in all documents", diffs.len()));
-            egui::ScrollArea::vertical().id_salt("differences").auto_shrink([false, false]).show(ui, |ui| {
-                for &d in &diffs {
-                    let diff = &adj.differences()[d];
-                    let selected = rui.difference == Some(d);
-                    let state = adj.decision(d).map_or_else(|| "undecided".to_owned(), |x| decision_text(x, &r.names));
-                    let head = format!("{}. {} ({state})", d + 1, kind_text(&diff.kind));
-                    let row = ui.selectable_label(selected, head);
-                    if row.clicked() {
-                        select = Some(d);
-                    }
-                    if selected && rui.reveal {
-                        row.scroll_to_me(Some(egui::Align::TOP));
-                        rui.reveal = false;
-                    }
-                    for c in &diff.spans {
-                        let who: Vec<&str> = c.annotators.iter().filter_map(|a| r.names.get(*a).map(String::as_str)).collect();
-                        ui.label(format!("{}: {} {}..{}", who.join(", "), c.key.label, c.key.start, c.key.end));
-                        let short: String = c.text.chars().take(60).collect();
-                        BidiLabel::new(&short).max_width(ui.available_width()).font_size(14.0).show(ui, engine);
-                    }
-                    if let Some(rel) = &diff.relation {
-                        ui.label(format!("relation {}", rel.kind));
-                    }
-                    if selected {
-                        ui.horizontal_wrapped(|ui| {
-                            for (k, name) in r.names.iter().enumerate() {
-                                let decision = match k {
-                                    0 => Decision::PickLeft,
-                                    1 => Decision::PickRight,
-                                    _ => Decision::Pick(k),
-                                };
-                                if ui.button(format!("Keep {name}")).clicked() {
-                                    decide = Some(decision);
+            ui.label(format!(
+                "{} here; {undecided} undecided in all documents",
+                diffs.len()
+            ));
+            egui::ScrollArea::vertical()
+                .id_salt("differences")
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    for &d in &diffs {
+                        let diff = &adj.differences()[d];
+                        let selected = rui.difference == Some(d);
+                        let state = adj
+                            .decision(d)
+                            .map_or_else(|| "undecided".to_owned(), |x| decision_text(x, &r.names));
+                        let head = format!("{}. {} ({state})", d + 1, kind_text(&diff.kind));
+                        let row = ui.selectable_label(selected, head);
+                        if row.clicked() {
+                            select = Some(d);
+                        }
+                        if selected && rui.reveal {
+                            row.scroll_to_me(Some(egui::Align::TOP));
+                            rui.reveal = false;
+                        }
+                        for c in &diff.spans {
+                            let who: Vec<&str> = c
+                                .annotators
+                                .iter()
+                                .filter_map(|a| r.names.get(*a).map(String::as_str))
+                                .collect();
+                            ui.label(format!(
+                                "{}: {} {}..{}",
+                                who.join(", "),
+                                c.key.label,
+                                c.key.start,
+                                c.key.end
+                            ));
+                            let short: String = c.text.chars().take(60).collect();
+                            BidiLabel::new(&short)
+                                .max_width(ui.available_width())
+                                .font_size(14.0)
+                                .show(ui, engine);
+                        }
+                        if let Some(rel) = &diff.relation {
+                            ui.label(format!("relation {}", rel.kind));
+                        }
+                        if selected {
+                            ui.horizontal_wrapped(|ui| {
+                                for (k, name) in r.names.iter().enumerate() {
+                                    let decision = match k {
+                                        0 => Decision::PickLeft,
+                                        1 => Decision::PickRight,
+                                        _ => Decision::Pick(k),
+                                    };
+                                    if ui.button(format!("Keep {name}")).clicked() {
+                                        decide = Some(decision);
+                                    }
                                 }
-                            }
-                            if ui.button("Keep both").clicked() {
-                                decide = Some(Decision::KeepBoth);
-                            }
-                            if ui.button("Drop both").clicked() {
-                                decide = Some(Decision::DropBoth);
-                            }
-                        });
+                                if ui.button("Keep both").clicked() {
+                                    decide = Some(Decision::KeepBoth);
+                                }
+                                if ui.button("Drop both").clicked() {
+                                    decide = Some(Decision::DropBoth);
+                                }
+                            });
+                        }
+                        ui.separator();
                     }
-                    ui.separator();
-                }
-            });
+                });
         } else {
             ui.label("One file: nothing to compare. Comments and verdicts still apply.");
         }
@@ -394,7 +579,9 @@ impl QalamApp {
 
     /// The comparison view: every file's spans in its own lane, coloured by agreement.
     pub(super) fn review_central(&mut self, ui: &mut egui::Ui) {
-        let Some(r) = self.rt.review.as_ref() else { return };
+        let Some(r) = self.rt.review.as_ref() else {
+            return;
+        };
         let Some(text) = r.text(r.current) else {
             ui.label("No documents.");
             return;
@@ -423,7 +610,11 @@ impl QalamApp {
             .and_then(|d| Some(r.adjudication.as_ref()?.differences().get(d)?.range()))
             .into_iter()
             .collect();
-        let selected = self.rt.review_ui.span.map(|(k, id)| ((k as u64) << FILE_SHIFT) | id);
+        let selected = self
+            .rt
+            .review_ui
+            .span
+            .map(|(k, id)| ((k as u64) << FILE_SHIFT) | id);
         let out = DocumentView::new(text)
             .spans(&spans)
             .selected_span(selected)
@@ -433,7 +624,10 @@ impl QalamApp {
             .show(ui, &mut self.rt.engine, &mut self.rt.view);
         self.rt.doc_view_id = Some(out.response.id);
         if out.response.clicked() {
-            self.rt.review_ui.span = out.clicked_spans.first().map(|id| ((id >> FILE_SHIFT) as usize, id & ((1 << FILE_SHIFT) - 1)));
+            self.rt.review_ui.span = out
+                .clicked_spans
+                .first()
+                .map(|id| ((id >> FILE_SHIFT) as usize, id & ((1 << FILE_SHIFT) - 1)));
         }
     }
 }

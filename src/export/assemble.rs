@@ -109,7 +109,11 @@ pub struct Imported {
 
 /// Checks and builds the project from `parsed`.
 pub fn assemble(parsed: Parsed, options: &ImportOptions) -> Result<Imported, ImportError> {
-    let Parsed { mut docs, mut problems, warnings } = parsed;
+    let Parsed {
+        mut docs,
+        mut problems,
+        warnings,
+    } = parsed;
     for doc in &mut docs {
         apply_map(doc, &options.map);
     }
@@ -120,10 +124,18 @@ pub fn assemble(parsed: Parsed, options: &ImportOptions) -> Result<Imported, Imp
     let mut ids = HashSet::new();
     for raw in docs {
         if !ids.insert(raw.id.clone()) {
-            problems.push(LineProblem::new(&raw.path, raw.line, format!("document id {:?} is used twice", raw.id)));
+            problems.push(LineProblem::new(
+                &raw.path,
+                raw.line,
+                format!("document id {:?} is used twice", raw.id),
+            ));
             continue;
         }
-        project.documents.push(checker.document(raw, &options.annotator, &mut problems));
+        project.documents.push(
+            checker
+                .document(raw, &options.annotator, &mut problems)
+                .into(),
+        );
     }
     if !problems.is_empty() && !options.skip_bad {
         return Err(ImportError::Bad(problems));
@@ -132,7 +144,11 @@ pub fn assemble(parsed: Parsed, options: &ImportOptions) -> Result<Imported, Imp
     if left.iter().any(|p| p.severity == Severity::Error) {
         return Err(ImportError::Invalid(left));
     }
-    Ok(Imported { project, warnings, skipped: problems })
+    Ok(Imported {
+        project,
+        warnings,
+        skipped: problems,
+    })
 }
 
 fn apply_map(doc: &mut RawDoc, map: &BTreeMap<String, String>) {
@@ -153,15 +169,37 @@ fn apply_map(doc: &mut RawDoc, map: &BTreeMap<String, String>) {
 
 /// Refuses labels and relation types the schema lacks, listing what the input has.
 fn check_names(docs: &[RawDoc], schema: &Schema) -> Result<(), ImportError> {
-    let labels = docs.iter().flat_map(|d| d.spans.iter().map(|s| s.label.as_str()));
+    let labels = docs
+        .iter()
+        .flat_map(|d| d.spans.iter().map(|s| s.label.as_str()));
     let known: Vec<String> = schema.span_labels.iter().map(|l| l.name.clone()).collect();
-    let kinds = docs.iter().flat_map(|d| d.relations.iter().map(|r| r.kind.as_str()));
-    let known_kinds: Vec<String> = schema.relation_types.iter().map(|r| r.name.clone()).collect();
-    let found: Vec<UnknownNames> = [("span labels", unknown(labels, known)), ("relation types", unknown(kinds, known_kinds))]
-        .into_iter()
-        .filter_map(|(what, u)| u.map(|(unknown, found, known)| UnknownNames { what, unknown, found, known }))
+    let kinds = docs
+        .iter()
+        .flat_map(|d| d.relations.iter().map(|r| r.kind.as_str()));
+    let known_kinds: Vec<String> = schema
+        .relation_types
+        .iter()
+        .map(|r| r.name.clone())
         .collect();
-    if found.is_empty() { Ok(()) } else { Err(ImportError::UnknownNames(found)) }
+    let found: Vec<UnknownNames> = [
+        ("span labels", unknown(labels, known)),
+        ("relation types", unknown(kinds, known_kinds)),
+    ]
+    .into_iter()
+    .filter_map(|(what, u)| {
+        u.map(|(unknown, found, known)| UnknownNames {
+            what,
+            unknown,
+            found,
+            known,
+        })
+    })
+    .collect();
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(ImportError::UnknownNames(found))
+    }
 }
 
 type NameCounts = (Vec<String>, Vec<(String, usize)>, Vec<String>);
@@ -172,11 +210,19 @@ fn unknown<'a>(names: impl Iterator<Item = &'a str>, known: Vec<String>) -> Opti
     for n in names {
         *counts.entry(n).or_default() += 1;
     }
-    let unknown: Vec<String> = counts.keys().filter(|n| !known.iter().any(|k| k == *n)).map(|n| (*n).to_owned()).collect();
+    let unknown: Vec<String> = counts
+        .keys()
+        .filter(|n| !known.iter().any(|k| k == *n))
+        .map(|n| (*n).to_owned())
+        .collect();
     if unknown.is_empty() {
         return None;
     }
-    Some((unknown, counts.into_iter().map(|(n, c)| (n.to_owned(), c)).collect(), known))
+    Some((
+        unknown,
+        counts.into_iter().map(|(n, c)| (n.to_owned(), c)).collect(),
+        known,
+    ))
 }
 
 /// What one document has accepted so far, for the duplicate and reference checks.
@@ -202,11 +248,22 @@ impl<'s> Checker<'s> {
 
     /// The document with the good items of `raw`; problems for the others.
     fn document(&self, raw: RawDoc, annotator: &str, problems: &mut Vec<LineProblem>) -> Document {
-        let RawDoc { path, id, title, source, status, text, spans, relations, .. } = raw;
+        let RawDoc {
+            path,
+            id,
+            title,
+            source,
+            status,
+            text,
+            spans,
+            relations,
+            ..
+        } = raw;
         let title = title.unwrap_or_else(|| project::title_of(&text));
         let mut doc = Document::new(id, title, source, text);
         doc.status = status;
-        let mut at = |line: usize, message: String| problems.push(LineProblem::new(&path, line, message));
+        let mut at =
+            |line: usize, message: String| problems.push(LineProblem::new(&path, line, message));
         let mut seen = Seen::default();
         for s in spans {
             if let Some(span) = self.span(&doc, s, annotator, &mut seen, &mut at) {
@@ -238,27 +295,67 @@ impl<'s> Checker<'s> {
             return None;
         }
         let Some(found) = doc.slice(s.start, s.end).filter(|_| s.start < s.end) else {
-            at(s.line, format!("{what}: range {}..{} is empty or outside the text ({} characters)", s.start, s.end, doc.len_chars()));
+            at(
+                s.line,
+                format!(
+                    "{what}: range {}..{} is empty or outside the text ({} characters)",
+                    s.start,
+                    s.end,
+                    doc.len_chars()
+                ),
+            );
             return None;
         };
         if let Some(quote) = &s.text
             && quote != found
         {
-            at(s.line, format!("{what}: text {quote:?} does not match the text at {}..{}, which is {found:?}", s.start, s.end));
+            at(
+                s.line,
+                format!(
+                    "{what}: text {quote:?} does not match the text at {}..{}, which is {found:?}",
+                    s.start, s.end
+                ),
+            );
             return None;
         }
         if let Some(other) = seen.ranges.insert((s.label.clone(), s.start, s.end), s.id) {
-            at(s.line, format!("{what}: same label {:?} and range {}..{} as span {other}", s.label, s.start, s.end));
+            at(
+                s.line,
+                format!(
+                    "{what}: same label {:?} and range {}..{} as span {other}",
+                    s.label, s.start, s.end
+                ),
+            );
             return None;
         }
-        let mut span = doc.make_span(s.id, &s.label, s.start, s.end, if s.annotator.is_empty() { annotator } else { &s.annotator })?;
+        let mut span = doc.make_span(
+            s.id,
+            &s.label,
+            s.start,
+            s.end,
+            if s.annotator.is_empty() {
+                annotator
+            } else {
+                &s.annotator
+            },
+        )?;
         span.note = s.note.map(|(n, _)| n);
         for (name, value, line) in s.attributes {
             match self.schema.attribute(&s.label, &name) {
-                None => at(line, format!("{what}: attribute {name:?} is not defined for {:?} spans", s.label)),
-                Some(def) if !def.values.contains(&value) => {
-                    at(line, format!("{what}: attribute {name}={value:?} is not allowed (allowed: {})", def.values.join(", ")))
-                }
+                None => at(
+                    line,
+                    format!(
+                        "{what}: attribute {name:?} is not defined for {:?} spans",
+                        s.label
+                    ),
+                ),
+                Some(def) if !def.values.contains(&value) => at(
+                    line,
+                    format!(
+                        "{what}: attribute {name}={value:?} is not allowed (allowed: {})",
+                        def.values.join(", ")
+                    ),
+                ),
                 Some(_) => {
                     span.attributes.insert(name, value);
                 }
@@ -268,23 +365,53 @@ impl<'s> Checker<'s> {
     }
 
     /// The relation, if its id is new and its ends exist and fit its type.
-    fn relation(&self, doc: &Document, r: RawRelation, seen: &mut Seen, at: &mut impl FnMut(usize, String)) -> Option<Relation> {
+    fn relation(
+        &self,
+        doc: &Document,
+        r: RawRelation,
+        seen: &mut Seen,
+        at: &mut impl FnMut(usize, String),
+    ) -> Option<Relation> {
         let what = format!("document {}: relation {}", doc.id, r.id);
         if !seen.relations.insert(r.id) {
-            at(r.line, format!("{what}: the id is used by another relation"));
+            at(
+                r.line,
+                format!("{what}: the id is used by another relation"),
+            );
             return None;
         }
         let (Some(from), Some(to)) = (seen.labels.get(&r.from), seen.labels.get(&r.to)) else {
-            let missing = if seen.labels.contains_key(&r.from) { r.to } else { r.from };
-            at(r.line, format!("{what}: span {missing} does not exist (or was not imported)"));
+            let missing = if seen.labels.contains_key(&r.from) {
+                r.to
+            } else {
+                r.from
+            };
+            at(
+                r.line,
+                format!("{what}: span {missing} does not exist (or was not imported)"),
+            );
             return None;
         };
-        let allowed = self.schema.relation_type(&r.kind).is_some_and(|t| t.allows(from, to));
+        let allowed = self
+            .schema
+            .relation_type(&r.kind)
+            .is_some_and(|t| t.allows(from, to));
         if !allowed {
-            at(r.line, format!("{what}: a {:?} relation cannot go from a {from:?} span to a {to:?} span", r.kind));
+            at(
+                r.line,
+                format!(
+                    "{what}: a {:?} relation cannot go from a {from:?} span to a {to:?} span",
+                    r.kind
+                ),
+            );
             return None;
         }
-        Some(Relation { id: r.id, kind: r.kind, from: r.from, to: r.to })
+        Some(Relation {
+            id: r.id,
+            kind: r.kind,
+            from: r.from,
+            to: r.to,
+        })
     }
 }
 
@@ -292,7 +419,14 @@ impl<'s> Checker<'s> {
 mod tests {
     use super::*;
 
-    fn raw_span(id: SpanId, label: &str, start: usize, end: usize, text: Option<&str>, line: usize) -> RawSpan {
+    fn raw_span(
+        id: SpanId,
+        label: &str,
+        start: usize,
+        end: usize,
+        text: Option<&str>,
+        line: usize,
+    ) -> RawSpan {
         RawSpan {
             id,
             label: label.into(),
@@ -307,15 +441,38 @@ mod tests {
     }
 
     fn parsed(spans: Vec<RawSpan>, relations: Vec<RawRelation>) -> Parsed {
-        let doc = RawDoc { path: "in.jsonl".into(), line: 1, id: "d".into(), text: "قال مصدر 😀 إن".into(), spans, relations, ..RawDoc::default() };
-        Parsed { docs: vec![doc], ..Parsed::default() }
+        let doc = RawDoc {
+            path: "in.jsonl".into(),
+            line: 1,
+            id: "d".into(),
+            text: "قال مصدر 😀 إن".into(),
+            spans,
+            relations,
+            ..RawDoc::default()
+        };
+        Parsed {
+            docs: vec![doc],
+            ..Parsed::default()
+        }
     }
 
     #[test]
     fn good_input_builds_a_valid_project_with_the_annotator_on_spans() {
-        let spans = vec![raw_span(1, "speaker", 4, 8, Some("مصدر"), 1), raw_span(2, "claim", 9, 13, None, 1)];
-        let rel = RawRelation { id: 1, kind: "attributed_to".into(), from: 2, to: 1, line: 1 };
-        let opts = ImportOptions { annotator: "amal".into(), ..ImportOptions::default() };
+        let spans = vec![
+            raw_span(1, "speaker", 4, 8, Some("مصدر"), 1),
+            raw_span(2, "claim", 9, 13, None, 1),
+        ];
+        let rel = RawRelation {
+            id: 1,
+            kind: "attributed_to".into(),
+            from: 2,
+            to: 1,
+            line: 1,
+        };
+        let opts = ImportOptions {
+            annotator: "amal".into(),
+            ..ImportOptions::default()
+        };
         let got = assemble(parsed(spans, vec![rel]), &opts).expect("clean input");
         let d = &got.project.documents[0];
         assert_eq!(d.spans[1].text, "😀 إن");
@@ -326,14 +483,41 @@ mod tests {
 
     #[test]
     fn bad_offsets_are_refused_per_line_unless_skipped() {
-        let spans = vec![raw_span(1, "speaker", 4, 8, Some("قال"), 3), raw_span(2, "entity", 0, 99, None, 4)];
-        let rel = RawRelation { id: 7, kind: "attributed_to".into(), from: 2, to: 1, line: 5 };
-        let err = assemble(parsed(spans.clone(), vec![rel.clone()]), &ImportOptions::default()).err().map(|e| e.to_string()).unwrap_or_default();
+        let spans = vec![
+            raw_span(1, "speaker", 4, 8, Some("قال"), 3),
+            raw_span(2, "entity", 0, 99, None, 4),
+        ];
+        let rel = RawRelation {
+            id: 7,
+            kind: "attributed_to".into(),
+            from: 2,
+            to: 1,
+            line: 5,
+        };
+        let err = assemble(
+            parsed(spans.clone(), vec![rel.clone()]),
+            &ImportOptions::default(),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
         assert!(err.starts_with("3 problems"), "{err}");
-        assert!(err.contains("in.jsonl:3: document d: span 1: text \"قال\" does not match"), "{err}");
-        assert!(err.contains("in.jsonl:4: document d: span 2: range 0..99"), "{err}");
-        assert!(err.contains("in.jsonl:5: document d: relation 7: span 2 does not exist"), "{err}");
-        let opts = ImportOptions { skip_bad: true, ..ImportOptions::default() };
+        assert!(
+            err.contains("in.jsonl:3: document d: span 1: text \"قال\" does not match"),
+            "{err}"
+        );
+        assert!(
+            err.contains("in.jsonl:4: document d: span 2: range 0..99"),
+            "{err}"
+        );
+        assert!(
+            err.contains("in.jsonl:5: document d: relation 7: span 2 does not exist"),
+            "{err}"
+        );
+        let opts = ImportOptions {
+            skip_bad: true,
+            ..ImportOptions::default()
+        };
         let got = assemble(parsed(spans, vec![rel]), &opts).expect("skipping");
         assert_eq!(got.skipped.len(), 3);
         assert!(got.project.documents[0].spans.is_empty());
@@ -341,19 +525,50 @@ mod tests {
 
     #[test]
     fn unknown_labels_are_listed_or_mapped() {
-        let spans = vec![raw_span(1, "PER", 4, 8, None, 1), raw_span(2, "PER", 0, 3, None, 2), raw_span(3, "claim", 9, 13, None, 3)];
-        let err = assemble(parsed(spans.clone(), vec![]), &ImportOptions::default()).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("span labels not in the schema: PER; found in the input: PER (2), claim (1)"), "{err}");
-        let opts = ImportOptions { map: [("PER".to_owned(), "speaker".to_owned())].into(), ..ImportOptions::default() };
+        let spans = vec![
+            raw_span(1, "PER", 4, 8, None, 1),
+            raw_span(2, "PER", 0, 3, None, 2),
+            raw_span(3, "claim", 9, 13, None, 3),
+        ];
+        let err = assemble(parsed(spans.clone(), vec![]), &ImportOptions::default())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains(
+                "span labels not in the schema: PER; found in the input: PER (2), claim (1)"
+            ),
+            "{err}"
+        );
+        let opts = ImportOptions {
+            map: [("PER".to_owned(), "speaker".to_owned())].into(),
+            ..ImportOptions::default()
+        };
         let got = assemble(parsed(spans, vec![]), &opts).expect("mapped");
-        assert_eq!(got.project.documents[0].spans.iter().filter(|s| s.label == "speaker").count(), 2);
+        assert_eq!(
+            got.project.documents[0]
+                .spans
+                .iter()
+                .filter(|s| s.label == "speaker")
+                .count(),
+            2
+        );
     }
 
     #[test]
     fn attributes_outside_the_schema_are_problems() {
         let mut s = raw_span(1, "claim", 9, 13, None, 1);
-        s.attributes = vec![("quote".into(), "direct".into(), 2), ("quote2".into(), "x".into(), 3)];
-        let err = assemble(parsed(vec![s], vec![]), &ImportOptions::default()).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("in.jsonl:3: document d: span 1: attribute \"quote2\" is not defined"), "{err}");
+        s.attributes = vec![
+            ("quote".into(), "direct".into(), 2),
+            ("quote2".into(), "x".into(), 3),
+        ];
+        let err = assemble(parsed(vec![s], vec![]), &ImportOptions::default())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("in.jsonl:3: document d: span 1: attribute \"quote2\" is not defined"),
+            "{err}"
+        );
     }
 }

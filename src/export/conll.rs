@@ -36,23 +36,45 @@ impl ConllReport {
 }
 
 /// The order in which spans claim tokens under `policy`: earlier wins.
-fn priority(policy: Overlap, schema: &Schema, spans: &[(usize, std::ops::Range<usize>)], doc: &Document) -> Vec<usize> {
-    let rank = |label: &str| schema.span_labels.iter().position(|l| l.name == label).unwrap_or(usize::MAX);
+fn priority(
+    policy: Overlap,
+    schema: &Schema,
+    spans: &[(usize, std::ops::Range<usize>)],
+    doc: &Document,
+) -> Vec<usize> {
+    let rank = |label: &str| {
+        schema
+            .span_labels
+            .iter()
+            .position(|l| l.name == label)
+            .unwrap_or(usize::MAX)
+    };
     let mut order: Vec<usize> = (0..spans.len()).collect();
     let len = |i: usize| spans[i].1.len();
     let start = |i: usize| spans[i].1.start;
     match policy {
         Overlap::Outer => order.sort_by_key(|&i| (std::cmp::Reverse(len(i)), start(i), i)),
         Overlap::Inner => order.sort_by_key(|&i| (len(i), start(i), i)),
-        Overlap::LabelPriority => {
-            order.sort_by_key(|&i| (rank(&doc.spans[spans[i].0].label), std::cmp::Reverse(len(i)), start(i), i))
-        }
+        Overlap::LabelPriority => order.sort_by_key(|&i| {
+            (
+                rank(&doc.spans[spans[i].0].label),
+                std::cmp::Reverse(len(i)),
+                start(i),
+                i,
+            )
+        }),
     }
     order
 }
 
 /// For each token, the index (into `doc.spans`) of the span that tags it.
-fn assign(doc: &Document, toks: &[Token], policy: Overlap, schema: &Schema, report: &mut ConllReport) -> Vec<Option<usize>> {
+fn assign(
+    doc: &Document,
+    toks: &[Token],
+    policy: Overlap,
+    schema: &Schema,
+    report: &mut ConllReport,
+) -> Vec<Option<usize>> {
     let mut owner: Vec<Option<usize>> = vec![None; toks.len()];
     let mut ranges = Vec::with_capacity(doc.spans.len());
     for (i, s) in doc.spans.iter().enumerate() {
@@ -66,7 +88,10 @@ fn assign(doc: &Document, toks: &[Token], policy: Overlap, schema: &Schema, repo
     for k in priority(policy, schema, &ranges, doc) {
         let (i, r) = &ranges[k];
         if owner[r.clone()].iter().any(Option::is_some) {
-            *report.dropped.entry(doc.spans[*i].label.clone()).or_default() += 1;
+            *report
+                .dropped
+                .entry(doc.spans[*i].label.clone())
+                .or_default() += 1;
             continue;
         }
         owner[r.clone()].fill(Some(*i));
@@ -77,11 +102,24 @@ fn assign(doc: &Document, toks: &[Token], policy: Overlap, schema: &Schema, repo
 
 /// The token's text without white space.
 fn token_text(doc: &Document, t: Token) -> Result<String, ExportError> {
-    let text = doc.slice(t.start, t.end).ok_or_else(|| ExportError::BadRange { document: doc.id.clone(), span: 0, start: t.start, end: t.end })?;
+    let text = doc
+        .slice(t.start, t.end)
+        .ok_or_else(|| ExportError::BadRange {
+            document: doc.id.clone(),
+            span: 0,
+            start: t.start,
+            end: t.end,
+        })?;
     Ok(text.chars().filter(|c| !c.is_whitespace()).collect())
 }
 
-fn write_document(doc: &Document, schema: &Schema, policy: Overlap, out: &mut impl Write, report: &mut ConllReport) -> Result<(), ExportError> {
+fn write_document(
+    doc: &Document,
+    schema: &Schema,
+    policy: Overlap,
+    out: &mut impl Write,
+    report: &mut ConllReport,
+) -> Result<(), ExportError> {
     let sentences = tokens::sentences(doc.text());
     let toks: Vec<Token> = sentences.iter().flatten().copied().collect();
     let owner = assign(doc, &toks, policy, schema, report);
@@ -104,19 +142,36 @@ fn write_document(doc: &Document, schema: &Schema, policy: Overlap, out: &mut im
 }
 
 /// The IOB2 tag of token `k`; a span continuing at a sentence start is recorded in `split`.
-fn tag(spans: &[Span], owner: &[Option<usize>], k: usize, sentence_start: bool, split: &mut std::collections::HashSet<usize>) -> String {
-    let Some(s) = owner[k] else { return "O".to_owned() };
+fn tag(
+    spans: &[Span],
+    owner: &[Option<usize>],
+    k: usize,
+    sentence_start: bool,
+    split: &mut std::collections::HashSet<usize>,
+) -> String {
+    let Some(s) = owner[k] else {
+        return "O".to_owned();
+    };
     let continues = k > 0 && owner[k - 1] == Some(s);
     if continues && sentence_start {
         split.insert(s);
     }
-    let prefix = if continues && !sentence_start { "I" } else { "B" };
+    let prefix = if continues && !sentence_start {
+        "I"
+    } else {
+        "B"
+    };
     format!("{prefix}-{}", spans[s].label)
 }
 
 /// Writes `project` as CoNLL (IOB2) under the overlap `policy`, calling `progress(done,
 /// total)` after each document; returns what was dropped or split.
-pub fn write(project: &Project, mut out: impl Write, policy: Overlap, progress: Progress<'_>) -> Result<ConllReport, ExportError> {
+pub fn write(
+    project: &Project,
+    mut out: impl Write,
+    policy: Overlap,
+    progress: Progress<'_>,
+) -> Result<ConllReport, ExportError> {
     let mut report = ConllReport::default();
     let total = project.documents.len();
     for (i, doc) in project.documents.iter().enumerate() {
@@ -137,7 +192,7 @@ mod tests {
         for (i, (label, a, b)) in spans.iter().enumerate() {
             d.spans.extend(d.make_span(i as u64 + 1, label, *a, *b, ""));
         }
-        p.documents.push(d);
+        p.documents.push(d.into());
         let mut out = Vec::new();
         let report = write(&p, &mut out, policy, &mut |_, _| {}).expect("write");
         (String::from_utf8(out).expect("utf-8"), report)
@@ -146,8 +201,17 @@ mod tests {
     #[test]
     fn tags_are_iob2_and_sentences_are_separated() {
         let (out, report) = conll("قال مصدر أمني. نعم", &[("speaker", 4, 13)], Overlap::Outer);
-        assert_eq!(out, "-DOCSTART- O\n\nقال O\nمصدر B-speaker\nأمني I-speaker\n. O\n\nنعم O\n\n");
-        assert_eq!(report, ConllReport { written: 1, ..ConllReport::default() });
+        assert_eq!(
+            out,
+            "-DOCSTART- O\n\nقال O\nمصدر B-speaker\nأمني I-speaker\n. O\n\nنعم O\n\n"
+        );
+        assert_eq!(
+            report,
+            ConllReport {
+                written: 1,
+                ..ConllReport::default()
+            }
+        );
     }
 
     #[test]
@@ -155,15 +219,28 @@ mod tests {
         let spans = [("claim", 0, 13), ("speaker", 4, 8), ("entity", 9, 13)];
         let text = "قال مصدر أمني";
         let (out, r) = conll(text, &spans, Overlap::Outer);
-        assert!(out.contains("قال B-claim\nمصدر I-claim\nأمني I-claim"), "{out}");
+        assert!(
+            out.contains("قال B-claim\nمصدر I-claim\nأمني I-claim"),
+            "{out}"
+        );
         assert_eq!(r.dropped_total(), 2);
         let (out, r) = conll(text, &spans, Overlap::Inner);
-        assert!(out.contains("قال O\nمصدر B-speaker\nأمني B-entity"), "{out}");
+        assert!(
+            out.contains("قال O\nمصدر B-speaker\nأمني B-entity"),
+            "{out}"
+        );
         assert_eq!(r.dropped, [("claim".to_owned(), 1)].into());
         let (out, r) = conll(text, &spans, Overlap::LabelPriority);
-        assert!(out.contains("قال O\nمصدر B-speaker\nأمني B-entity"), "speaker comes before claim in the schema: {out}");
+        assert!(
+            out.contains("قال O\nمصدر B-speaker\nأمني B-entity"),
+            "speaker comes before claim in the schema: {out}"
+        );
         assert_eq!(r.dropped, [("claim".to_owned(), 1)].into());
-        let (out, _) = conll(text, &[("entity", 4, 13), ("speaker", 9, 13)], Overlap::LabelPriority);
+        let (out, _) = conll(
+            text,
+            &[("entity", 4, 13), ("speaker", 9, 13)],
+            Overlap::LabelPriority,
+        );
         assert!(out.contains("مصدر O\nأمني B-speaker"), "{out}");
     }
 

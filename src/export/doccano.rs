@@ -60,24 +60,52 @@ fn line_of(doc: &Document, relations: bool) -> Result<String, ExportError> {
         let entities = doc
             .spans
             .iter()
-            .map(|s| Entity { id: Some(s.id), label: s.label.clone(), start_offset: s.start, end_offset: s.end })
+            .map(|s| Entity {
+                id: Some(s.id),
+                label: s.label.clone(),
+                start_offset: s.start,
+                end_offset: s.end,
+            })
             .collect();
         let rels = doc
             .relations
             .iter()
-            .map(|r| RelationJson { id: Some(r.id), from_id: r.from, to_id: r.to, kind: r.kind.clone() })
+            .map(|r| RelationJson {
+                id: Some(r.id),
+                from_id: r.from,
+                to_id: r.to,
+                kind: r.kind.clone(),
+            })
             .collect();
-        serde_json::to_string(&RelOut { id: &doc.id, text: doc.text(), entities, relations: rels })
+        serde_json::to_string(&RelOut {
+            id: &doc.id,
+            text: doc.text(),
+            entities,
+            relations: rels,
+        })
     } else {
-        let label = doc.spans.iter().map(|s| (s.start, s.end, s.label.as_str())).collect();
-        serde_json::to_string(&SeqOut { id: &doc.id, text: doc.text(), label })
+        let label = doc
+            .spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.as_str()))
+            .collect();
+        serde_json::to_string(&SeqOut {
+            id: &doc.id,
+            text: doc.text(),
+            label,
+        })
     };
     Ok(line.map_err(std::io::Error::from)?)
 }
 
 /// Writes `project` in doccano's sequence-labeling shape, or with `relations` in its
 /// entities + relations shape, calling `progress(done, total)` after each document.
-pub fn write(project: &Project, out: impl Write, relations: bool, progress: Progress<'_>) -> Result<(), ExportError> {
+pub fn write(
+    project: &Project,
+    out: impl Write,
+    relations: bool,
+    progress: Progress<'_>,
+) -> Result<(), ExportError> {
     super::write_lines(project, out, progress, |doc| line_of(doc, relations))
 }
 
@@ -107,10 +135,17 @@ fn label_triples(label: &Value) -> Result<Vec<(usize, usize, String)>, String> {
 }
 
 fn raw_doc(d: DocIn, path: &Path, line: usize) -> Result<RawDoc, String> {
-    let mut spans: Vec<(Option<u64>, String, usize, usize)> =
-        d.entities.into_iter().map(|e| (e.id, e.label, e.start_offset, e.end_offset)).collect();
+    let mut spans: Vec<(Option<u64>, String, usize, usize)> = d
+        .entities
+        .into_iter()
+        .map(|e| (e.id, e.label, e.start_offset, e.end_offset))
+        .collect();
     if let Some(label) = &d.label {
-        spans.extend(label_triples(label)?.into_iter().map(|(s, e, l)| (None, l, s, e)));
+        spans.extend(
+            label_triples(label)?
+                .into_iter()
+                .map(|(s, e, l)| (None, l, s, e)),
+        );
     }
     let ids: Vec<u64> = fill_ids(spans.iter().map(|s| s.0)).collect();
     let spans = spans
@@ -133,10 +168,24 @@ fn raw_doc(d: DocIn, path: &Path, line: usize) -> Result<RawDoc, String> {
         .relations
         .into_iter()
         .zip(rel_ids)
-        .map(|(r, id)| RawRelation { id, kind: r.kind, from: r.from_id, to: r.to_id, line })
+        .map(|(r, id)| RawRelation {
+            id,
+            kind: r.kind,
+            from: r.from_id,
+            to: r.to_id,
+            line,
+        })
         .collect();
     let id = id_of(d.id.as_ref(), || format!("doc-{line}"));
-    Ok(RawDoc { path: path.to_owned(), line, id, text: d.text, spans, relations, ..RawDoc::default() })
+    Ok(RawDoc {
+        path: path.to_owned(),
+        line,
+        id,
+        text: d.text,
+        spans,
+        relations,
+        ..RawDoc::default()
+    })
 }
 
 /// Reads doccano JSONL `text` of file `path` into `parsed` (either shape, line by line).
@@ -145,10 +194,14 @@ pub fn parse(text: &str, path: &Path, parsed: &mut Parsed, progress: Progress<'_
     for (i, line) in text.lines().enumerate() {
         let number = i + 1;
         if !line.trim().is_empty() {
-            let doc = serde_json::from_str::<DocIn>(line).map_err(|e| format!("not a doccano record: {e}")).and_then(|d| raw_doc(d, path, number));
+            let doc = serde_json::from_str::<DocIn>(line)
+                .map_err(|e| format!("not a doccano record: {e}"))
+                .and_then(|d| raw_doc(d, path, number));
             match doc {
                 Ok(d) => parsed.docs.push(d),
-                Err(message) => parsed.problems.push(LineProblem::new(path, number, message)),
+                Err(message) => parsed
+                    .problems
+                    .push(LineProblem::new(path, number, message)),
             }
         }
         progress(number, total);
@@ -164,8 +217,13 @@ mod tests {
         let mut d = Document::new("d1", "", "", "😀 قال مصدر");
         d.spans.extend(d.make_span(1, "speaker", 6, 10, ""));
         d.spans.extend(d.make_span(2, "claim", 2, 5, ""));
-        d.relations.push(crate::model::Relation { id: 1, kind: "attributed_to".into(), from: 2, to: 1 });
-        p.documents.push(d);
+        d.relations.push(crate::model::Relation {
+            id: 1,
+            kind: "attributed_to".into(),
+            from: 2,
+            to: 1,
+        });
+        p.documents.push(d.into());
         p
     }
 
@@ -195,8 +253,19 @@ mod tests {
     #[test]
     fn classification_labels_are_refused_with_the_line() {
         let mut parsed = Parsed::default();
-        parse("{\"text\":\"a\",\"label\":[\"POS\"]}\n", Path::new("c.jsonl"), &mut parsed, &mut |_, _| {});
+        parse(
+            "{\"text\":\"a\",\"label\":[\"POS\"]}\n",
+            Path::new("c.jsonl"),
+            &mut parsed,
+            &mut |_, _| {},
+        );
         assert!(parsed.docs.is_empty());
-        assert!(parsed.problems[0].to_string().starts_with("c.jsonl:1: \"label\" item \"POS\""), "{}", parsed.problems[0]);
+        assert!(
+            parsed.problems[0]
+                .to_string()
+                .starts_with("c.jsonl:1: \"label\" item \"POS\""),
+            "{}",
+            parsed.problems[0]
+        );
     }
 }

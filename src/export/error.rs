@@ -74,7 +74,11 @@ pub struct LineProblem {
 impl LineProblem {
     /// A problem at `line` of `path`.
     pub fn new(path: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
-        LineProblem { path: path.into(), line, message: message.into() }
+        LineProblem {
+            path: path.into(),
+            line,
+            message: message.into(),
+        }
     }
 }
 
@@ -104,7 +108,11 @@ pub struct UnknownNames {
 
 impl fmt::Display for UnknownNames {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let found: Vec<String> = self.found.iter().map(|(n, c)| format!("{n} ({c})")).collect();
+        let found: Vec<String> = self
+            .found
+            .iter()
+            .map(|(n, c)| format!("{n} ({c})"))
+            .collect();
         write!(
             f,
             "{} not in the schema: {}; found in the input: {}; the schema has: {}",
@@ -174,7 +182,11 @@ struct ProblemList<'a>(&'a [LineProblem]);
 impl fmt::Display for ProblemList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        write!(f, "{n} {} in the input; nothing was imported (--skip-bad imports the rest)", if n == 1 { "problem" } else { "problems" })?;
+        write!(
+            f,
+            "{n} {} in the input; nothing was imported (--skip-bad imports the rest)",
+            if n == 1 { "problem" } else { "problems" }
+        )?;
         for p in self.0.iter().take(LISTED) {
             write!(f, "\n  {p}")?;
         }
@@ -189,7 +201,12 @@ struct ValidationList<'a>(&'a [Problem]);
 
 impl fmt::Display for ValidationList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for p in self.0.iter().filter(|p| p.severity == Severity::Error).take(LISTED) {
+        for p in self
+            .0
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .take(LISTED)
+        {
             write!(f, "\n  {p}")?;
         }
         Ok(())

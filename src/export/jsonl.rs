@@ -71,8 +71,25 @@ fn doc_out(doc: &Document) -> Result<DocOut<'_>, ExportError> {
             })
         })
         .collect::<Result<_, ExportError>>()?;
-    let relations = doc.relations.iter().map(|r| RelationOut { id: r.id, kind: &r.kind, from: r.from, to: r.to }).collect();
-    Ok(DocOut { id: &doc.id, title: &doc.title, source: &doc.source, status: doc.status, text: doc.text(), spans, relations })
+    let relations = doc
+        .relations
+        .iter()
+        .map(|r| RelationOut {
+            id: r.id,
+            kind: &r.kind,
+            from: r.from,
+            to: r.to,
+        })
+        .collect();
+    Ok(DocOut {
+        id: &doc.id,
+        title: &doc.title,
+        source: &doc.source,
+        status: doc.status,
+        text: doc.text(),
+        spans,
+        relations,
+    })
 }
 
 /// The JSON line of one document (without the line end).
@@ -80,13 +97,20 @@ pub fn document_line(doc: &Document) -> Result<String, ExportError> {
     let line = serde_json::to_string(&doc_out(doc)?).map_err(std::io::Error::from)?;
     if line.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
         // These only occur inside JSON strings, where the escapes mean the same characters.
-        return Ok(line.replace('\u{85}', "\\u0085").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029"));
+        return Ok(line
+            .replace('\u{85}', "\\u0085")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029"));
     }
     Ok(line)
 }
 
 /// Writes `project` as JSON Lines to `out`, calling `progress(done, total)` after each document.
-pub fn write(project: &Project, out: impl Write, progress: Progress<'_>) -> Result<(), ExportError> {
+pub fn write(
+    project: &Project,
+    out: impl Write,
+    progress: Progress<'_>,
+) -> Result<(), ExportError> {
     super::write_lines(project, out, progress, document_line)
 }
 
@@ -135,7 +159,10 @@ struct RelationIn {
 }
 
 /// A document id from a JSON value: a string as is, a number in decimal; else `fallback`.
-pub(crate) fn id_of(value: Option<&serde_json::Value>, fallback: impl FnOnce() -> String) -> String {
+pub(crate) fn id_of(
+    value: Option<&serde_json::Value>,
+    fallback: impl FnOnce() -> String,
+) -> String {
     match value {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -144,7 +171,9 @@ pub(crate) fn id_of(value: Option<&serde_json::Value>, fallback: impl FnOnce() -
 }
 
 /// Ids for items that have none: one past the largest given, in order.
-pub(crate) fn fill_ids(ids: impl Iterator<Item = Option<u64>> + Clone) -> impl Iterator<Item = u64> {
+pub(crate) fn fill_ids(
+    ids: impl Iterator<Item = Option<u64>> + Clone,
+) -> impl Iterator<Item = u64> {
     let mut next = ids.clone().flatten().max().map_or(1, |m| m + 1);
     ids.map(move |id| {
         id.unwrap_or_else(|| {
@@ -167,7 +196,11 @@ fn raw_doc(d: DocIn, path: &Path, line: usize) -> RawDoc {
             end: s.end,
             text: s.text,
             note: s.note.map(|n| (n, line)),
-            attributes: s.attributes.into_iter().map(|(k, v)| (k, v, line)).collect(),
+            attributes: s
+                .attributes
+                .into_iter()
+                .map(|(k, v)| (k, v, line))
+                .collect(),
             annotator: s.annotator,
             line,
         })
@@ -177,7 +210,13 @@ fn raw_doc(d: DocIn, path: &Path, line: usize) -> RawDoc {
         .relations
         .into_iter()
         .zip(rel_ids)
-        .map(|(r, id)| RawRelation { id, kind: r.kind, from: r.from, to: r.to, line })
+        .map(|(r, id)| RawRelation {
+            id,
+            kind: r.kind,
+            from: r.from,
+            to: r.to,
+            line,
+        })
         .collect();
     RawDoc {
         path: path.to_owned(),
@@ -201,7 +240,11 @@ pub fn parse(text: &str, path: &Path, parsed: &mut Parsed, progress: Progress<'_
         if !line.trim().is_empty() {
             match serde_json::from_str::<DocIn>(line) {
                 Ok(d) => parsed.docs.push(raw_doc(d, path, number)),
-                Err(e) => parsed.problems.push(LineProblem::new(path, number, format!("not a document object: {e}"))),
+                Err(e) => parsed.problems.push(LineProblem::new(
+                    path,
+                    number,
+                    format!("not a document object: {e}"),
+                )),
             }
         }
         progress(number, total);
@@ -217,7 +260,10 @@ mod tests {
         let mut d = Document::new("d\u{2028}1", "", "", "😀 قال\u{2028}x");
         d.spans.extend(d.make_span(1, "speaker", 2, 5, ""));
         let line = document_line(&d).expect("line");
-        assert!(!line.contains('\u{2028}') && line.contains("\\u2028"), "{line}");
+        assert!(
+            !line.contains('\u{2028}') && line.contains("\\u2028"),
+            "{line}"
+        );
         let v: serde_json::Value = serde_json::from_str(&line).expect("json");
         assert_eq!(v["spans"][0]["start"], 2);
         assert_eq!(v["spans"][0]["text"], "قال");
@@ -234,10 +280,19 @@ mod tests {
     #[test]
     fn bad_lines_are_problems_with_their_number() {
         let mut parsed = Parsed::default();
-        parse("{\"text\":\"a\"}\n\nnot json\n", Path::new("x.jsonl"), &mut parsed, &mut |_, _| {});
+        parse(
+            "{\"text\":\"a\"}\n\nnot json\n",
+            Path::new("x.jsonl"),
+            &mut parsed,
+            &mut |_, _| {},
+        );
         assert_eq!(parsed.docs.len(), 1);
         assert_eq!(parsed.docs[0].id, "doc-1");
         assert_eq!(parsed.problems.len(), 1);
-        assert!(parsed.problems[0].to_string().starts_with("x.jsonl:3: not a document object"));
+        assert!(
+            parsed.problems[0]
+                .to_string()
+                .starts_with("x.jsonl:3: not a document object")
+        );
     }
 }

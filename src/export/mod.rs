@@ -117,7 +117,12 @@ pub struct ExportOptions {
 impl ExportOptions {
     /// Options for `format` with the defaults: no doccano relations, outer overlap, no overwrite.
     pub fn new(format: ExportFormat) -> Self {
-        ExportOptions { format, relations: false, overlap: Overlap::default(), force: false }
+        ExportOptions {
+            format,
+            relations: false,
+            overlap: Overlap::default(),
+            force: false,
+        }
     }
 }
 
@@ -140,9 +145,23 @@ impl ExportReport {
     pub fn notes(&self, options: &ExportOptions) -> Vec<String> {
         let mut out = Vec::new();
         if !self.omitted.is_empty() {
-            let what: Vec<String> = self.omitted.iter().map(|(k, n)| format!("{n} {k}")).collect();
-            let hint = if options.format == ExportFormat::Doccano && self.omitted.contains_key("relations") { " (--relations writes relations)" } else { "" };
-            out.push(format!("note: {} has no place for {}; not written{hint}", options.format.name(), what.join(", ")));
+            let what: Vec<String> = self
+                .omitted
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            let hint = if options.format == ExportFormat::Doccano
+                && self.omitted.contains_key("relations")
+            {
+                " (--relations writes relations)"
+            } else {
+                ""
+            };
+            out.push(format!(
+                "note: {} has no place for {}; not written{hint}",
+                options.format.name(),
+                what.join(", ")
+            ));
         }
         let Some(c) = &self.conll else { return out };
         let dropped = c.dropped_total();
@@ -160,8 +179,14 @@ impl ExportReport {
             ));
         }
         if c.split > 0 {
-            let spans = if c.split == 1 { "1 span".to_owned() } else { format!("{} spans", c.split) };
-            out.push(format!("warning: {spans} cross a sentence end and are written as one entity per sentence"));
+            let spans = if c.split == 1 {
+                "1 span".to_owned()
+            } else {
+                format!("{} spans", c.split)
+            };
+            out.push(format!(
+                "warning: {spans} cross a sentence end and are written as one entity per sentence"
+            ));
         }
         out
     }
@@ -170,22 +195,40 @@ impl ExportReport {
 /// The text of `span` in `doc`, taken from the document at its offsets.
 pub(crate) fn span_text<'d>(doc: &'d Document, span: &Span) -> Result<&'d str, ExportError> {
     check_range(doc, span)?;
-    doc.slice(span.start, span.end).ok_or_else(|| bad_range(doc, span))
+    doc.slice(span.start, span.end)
+        .ok_or_else(|| bad_range(doc, span))
 }
 
 fn bad_range(doc: &Document, span: &Span) -> ExportError {
-    ExportError::BadRange { document: doc.id.clone(), span: span.id, start: span.start, end: span.end }
+    ExportError::BadRange {
+        document: doc.id.clone(),
+        span: span.id,
+        start: span.start,
+        end: span.end,
+    }
 }
 
 /// Fails unless `span` is a non-empty range inside the text.
 pub(crate) fn check_range(doc: &Document, span: &Span) -> Result<(), ExportError> {
-    if span.start < span.end && span.end <= doc.len_chars() { Ok(()) } else { Err(bad_range(doc, span)) }
+    if span.start < span.end && span.end <= doc.len_chars() {
+        Ok(())
+    } else {
+        Err(bad_range(doc, span))
+    }
 }
 
 /// Fails if `name` is empty or holds white space, which would split a column of `format`.
-pub(crate) fn check_name(format: &'static str, what: &'static str, name: &str) -> Result<(), ExportError> {
+pub(crate) fn check_name(
+    format: &'static str,
+    what: &'static str,
+    name: &str,
+) -> Result<(), ExportError> {
     if name.is_empty() || name.contains(char::is_whitespace) {
-        return Err(ExportError::Unrepresentable { format, what, name: name.to_owned() });
+        return Err(ExportError::Unrepresentable {
+            format,
+            what,
+            name: name.to_owned(),
+        });
     }
     Ok(())
 }
@@ -194,7 +237,14 @@ pub(crate) fn check_name(format: &'static str, what: &'static str, name: &str) -
 fn omitted(project: &Project, options: &ExportOptions) -> BTreeMap<&'static str, usize> {
     let spans = || project.documents.iter().flat_map(|d| d.spans.iter());
     let counts = [
-        ("relations", project.documents.iter().map(|d| d.relations.len()).sum::<usize>()),
+        (
+            "relations",
+            project
+                .documents
+                .iter()
+                .map(|d| d.relations.len())
+                .sum::<usize>(),
+        ),
         ("attributes", spans().map(|s| s.attributes.len()).sum()),
         ("notes", spans().filter(|s| s.note.is_some()).count()),
     ];
@@ -203,7 +253,10 @@ fn omitted(project: &Project, options: &ExportOptions) -> BTreeMap<&'static str,
         ExportFormat::Doccano => what != "relations" || !options.relations,
         ExportFormat::Conll => true,
     };
-    counts.into_iter().filter(|(what, n)| *n > 0 && lost(what)).collect()
+    counts
+        .into_iter()
+        .filter(|(what, n)| *n > 0 && lost(what))
+        .collect()
 }
 
 /// Fails if `out` exists (for brat: is a non-empty folder) and `force` is off.
@@ -216,13 +269,24 @@ fn check_target(out: &Path, options: &ExportOptions) -> Result<(), ExportError> 
     } else {
         out.symlink_metadata().is_ok()
     };
-    if exists { Err(ExportError::AlreadyExists { path: out.to_owned() }) } else { Ok(()) }
+    if exists {
+        Err(ExportError::AlreadyExists {
+            path: out.to_owned(),
+        })
+    } else {
+        Ok(())
+    }
 }
 
 /// Exports `project` to `out` (a file; a folder for brat), calling `progress(done, total)`
 /// after each document. Files are written atomically. This is the function for the GUI's
 /// File → Export.
-pub fn export_project(project: &Project, out: &Path, options: &ExportOptions, progress: Progress<'_>) -> Result<ExportReport, ExportError> {
+pub fn export_project(
+    project: &Project,
+    out: &Path,
+    options: &ExportOptions,
+    progress: Progress<'_>,
+) -> Result<ExportReport, ExportError> {
     check_target(out, options)?;
     let mut report = ExportReport {
         documents: project.documents.len(),
@@ -238,7 +302,14 @@ pub fn export_project(project: &Project, out: &Path, options: &ExportOptions, pr
     match options.format {
         ExportFormat::Jsonl => jsonl::write(project, &mut bytes, progress)?,
         ExportFormat::Doccano => doccano::write(project, &mut bytes, options.relations, progress)?,
-        ExportFormat::Conll => report.conll = Some(conll::write(project, &mut bytes, options.overlap, progress)?),
+        ExportFormat::Conll => {
+            report.conll = Some(conll::write(
+                project,
+                &mut bytes,
+                options.overlap,
+                progress,
+            )?)
+        }
         ExportFormat::Brat => {}
     }
     project::write_atomic(out, &bytes)?;
@@ -248,13 +319,21 @@ pub fn export_project(project: &Project, out: &Path, options: &ExportOptions, pr
 /// Reads a JSON-lines file whole as UTF-8.
 fn read_utf8(path: &Path) -> Result<String, ImportError> {
     let (bytes, _) = project::io::read_limited(path)?;
-    String::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 { path: path.to_owned(), offset: e.utf8_error().valid_up_to() })
+    String::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 {
+        path: path.to_owned(),
+        offset: e.utf8_error().valid_up_to(),
+    })
 }
 
 /// Imports `sources` (files; folders too for brat) of `format` into a new project, calling
 /// `progress(done, total)` as documents (or lines) are read. Nothing is returned but errors
 /// unless the input is clean or `options.skip_bad` is set.
-pub fn import_sources(format: ImportFormat, sources: &[PathBuf], options: &ImportOptions, progress: Progress<'_>) -> Result<Imported, ImportError> {
+pub fn import_sources(
+    format: ImportFormat,
+    sources: &[PathBuf],
+    options: &ImportOptions,
+    progress: Progress<'_>,
+) -> Result<Imported, ImportError> {
     let mut parsed = assemble::Parsed::default();
     match format {
         ImportFormat::Brat => brat::parse_sources(sources, &mut parsed, progress)?,
@@ -270,14 +349,22 @@ pub fn import_sources(format: ImportFormat, sources: &[PathBuf], options: &Impor
         }
     }
     if parsed.docs.is_empty() && parsed.problems.is_empty() {
-        let sources = sources.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        let sources = sources
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(ImportError::Empty { sources });
     }
     assemble(parsed, options)
 }
 
 /// Imports Qalam JSON Lines held in memory (`path` names it in messages).
-pub fn import_jsonl_str(text: &str, path: &Path, options: &ImportOptions) -> Result<Imported, ImportError> {
+pub fn import_jsonl_str(
+    text: &str,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     let mut parsed = assemble::Parsed::default();
     jsonl::parse(text, path, &mut parsed, &mut |_, _| {});
     assemble(parsed, options)
@@ -296,19 +383,38 @@ mod tests {
             s.attributes.insert("quote".into(), "direct".into());
             d.spans.push(s);
         }
-        d.relations.push(crate::model::Relation { id: 1, kind: "attributed_to".into(), from: 2, to: 1 });
-        p.documents.push(d);
+        d.relations.push(crate::model::Relation {
+            id: 1,
+            kind: "attributed_to".into(),
+            from: 2,
+            to: 1,
+        });
+        p.documents.push(d.into());
         p
     }
 
     #[test]
     fn omissions_are_counted_per_format() {
         let p = project();
-        let of = |format, relations| omitted(&p, &ExportOptions { relations, ..ExportOptions::new(format) });
+        let of = |format, relations| {
+            omitted(
+                &p,
+                &ExportOptions {
+                    relations,
+                    ..ExportOptions::new(format)
+                },
+            )
+        };
         assert!(of(ExportFormat::Jsonl, false).is_empty());
         assert!(of(ExportFormat::Brat, false).is_empty());
-        assert_eq!(of(ExportFormat::Doccano, false), [("attributes", 1), ("notes", 1), ("relations", 1)].into());
-        assert_eq!(of(ExportFormat::Doccano, true), [("attributes", 1), ("notes", 1)].into());
+        assert_eq!(
+            of(ExportFormat::Doccano, false),
+            [("attributes", 1), ("notes", 1), ("relations", 1)].into()
+        );
+        assert_eq!(
+            of(ExportFormat::Doccano, true),
+            [("attributes", 1), ("notes", 1)].into()
+        );
         assert_eq!(of(ExportFormat::Conll, true).len(), 3);
     }
 
@@ -322,7 +428,10 @@ mod tests {
         assert_eq!(calls, [(1, 1)]);
         let again = export_project(&project(), &out, &opts, &mut |_, _| {});
         assert!(matches!(again, Err(ExportError::AlreadyExists { .. })));
-        let forced = ExportOptions { force: true, ..opts };
+        let forced = ExportOptions {
+            force: true,
+            ..opts
+        };
         assert!(export_project(&project(), &out, &forced, &mut |_, _| {}).is_ok());
     }
 

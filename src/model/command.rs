@@ -7,7 +7,7 @@
 
 use thiserror::Error;
 
-use super::document::{DocStatus, Project, Relation, RelationId, Span, SpanId};
+use super::document::{DocStatus, Document, Project, Relation, RelationId, Span, SpanId};
 
 /// A primitive, invertible change to one document of a project (documents by index).
 #[derive(Clone, Debug, PartialEq)]
@@ -159,39 +159,78 @@ pub enum EditError {
 
 /// Checks a span against its document's text and the schema (not against other spans).
 fn check_span(project: &Project, doc: usize, span: &Span) -> Result<(), EditError> {
-    let d = project.documents.get(doc).ok_or(EditError::NoDocument(doc))?;
+    let d = project
+        .documents
+        .get(doc)
+        .ok_or(EditError::NoDocument(doc))?;
     if project.schema.label(&span.label).is_none() {
         return Err(EditError::UnknownLabel(span.label.clone()));
     }
     let len = d.len_chars();
     if span.start >= span.end || span.end > len {
-        return Err(EditError::BadRange { start: span.start, end: span.end, len });
+        return Err(EditError::BadRange {
+            start: span.start,
+            end: span.end,
+            len,
+        });
     }
     if d.slice(span.start, span.end) != Some(span.text.as_str()) {
-        return Err(EditError::QuoteMismatch { start: span.start, end: span.end });
+        return Err(EditError::QuoteMismatch {
+            start: span.start,
+            end: span.end,
+        });
     }
     for (name, value) in &span.attributes {
-        let ok = project.schema.attribute(&span.label, name).is_some_and(|a| a.values.contains(value));
+        let ok = project
+            .schema
+            .attribute(&span.label, name)
+            .is_some_and(|a| a.values.contains(value));
         if !ok {
-            return Err(EditError::BadAttribute { label: span.label.clone(), name: name.clone(), value: value.clone() });
+            return Err(EditError::BadAttribute {
+                label: span.label.clone(),
+                name: name.clone(),
+                value: value.clone(),
+            });
         }
     }
-    let dup = d.spans.iter().any(|o| o.id != span.id && o.label == span.label && o.start == span.start && o.end == span.end);
+    let dup = d.spans.iter().any(|o| {
+        o.id != span.id && o.label == span.label && o.start == span.start && o.end == span.end
+    });
     if dup {
-        return Err(EditError::DuplicateSpan { label: span.label.clone(), start: span.start, end: span.end });
+        return Err(EditError::DuplicateSpan {
+            label: span.label.clone(),
+            start: span.start,
+            end: span.end,
+        });
     }
     Ok(())
 }
 
 fn check_relation(project: &Project, doc: usize, r: &Relation) -> Result<(), EditError> {
-    let d = project.documents.get(doc).ok_or(EditError::NoDocument(doc))?;
+    let d = project
+        .documents
+        .get(doc)
+        .ok_or(EditError::NoDocument(doc))?;
     let from = d.span(r.from).ok_or(EditError::NoSpan(r.from))?;
     let to = d.span(r.to).ok_or(EditError::NoSpan(r.to))?;
-    let allowed = project.schema.relation_type(&r.kind).is_some_and(|t| t.allows(&from.label, &to.label));
+    let allowed = project
+        .schema
+        .relation_type(&r.kind)
+        .is_some_and(|t| t.allows(&from.label, &to.label));
     if !allowed {
-        return Err(EditError::ForbiddenRelation { kind: r.kind.clone(), from: from.label.clone(), to: to.label.clone() });
+        return Err(EditError::ForbiddenRelation {
+            kind: r.kind.clone(),
+            from: from.label.clone(),
+            to: to.label.clone(),
+        });
     }
     Ok(())
+}
+
+/// Document `doc` for changing (the index is checked by the caller); copied out of a shared
+/// snapshot first.
+fn doc_mut(project: &mut Project, doc: usize) -> &mut Document {
+    std::sync::Arc::make_mut(&mut project.documents[doc])
 }
 
 /// Applies one primitive edit and returns its inverse.
@@ -214,33 +253,51 @@ fn apply_edit(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
             check_span(project, doc, &span)?;
             let id = span.id;
-            let spans = &mut project.documents[doc].spans;
+            let spans = &mut doc_mut(project, doc).spans;
             // Keep the file order (start, end, id) so saving needs no sort.
-            let at = spans.partition_point(|s| (s.start, s.end, s.id) < (span.start, span.end, span.id));
+            let at =
+                spans.partition_point(|s| (s.start, s.end, s.id) < (span.start, span.end, span.id));
             spans.insert(at, span);
             Ok(Edit::DeleteSpan { doc, id })
         }
         Edit::DeleteSpan { id, .. } => {
-            let d = &mut project.documents[doc];
+            let d = doc_mut(project, doc);
             if d.relations_of(id).next().is_some() {
                 return Err(EditError::SpanInUse(id));
             }
-            let at = d.spans.iter().position(|s| s.id == id).ok_or(EditError::NoSpan(id))?;
+            let at = d
+                .spans
+                .iter()
+                .position(|s| s.id == id)
+                .ok_or(EditError::NoSpan(id))?;
             let span = d.spans.remove(at);
             Ok(Edit::InsertSpan { doc, span })
         }
         Edit::ReplaceSpan { span, .. } => {
-            let at = project.documents[doc].spans.iter().position(|s| s.id == span.id).ok_or(EditError::NoSpan(span.id))?;
+            let at = project.documents[doc]
+                .spans
+                .iter()
+                .position(|s| s.id == span.id)
+                .ok_or(EditError::NoSpan(span.id))?;
             check_span(project, doc, &span)?;
-            let d = &mut project.documents[doc];
+            let d = doc_mut(project, doc);
             let old = d.spans.remove(at);
             // A relabelled span must still satisfy its relations.
-            let at_new = d.spans.partition_point(|s| (s.start, s.end, s.id) < (span.start, span.end, span.id));
+            let at_new = d
+                .spans
+                .partition_point(|s| (s.start, s.end, s.id) < (span.start, span.end, span.id));
             d.spans.insert(at_new, span);
             let rels: Vec<Relation> = d.relations_of(old.id).cloned().collect();
-            if let Some(err) = rels.iter().find_map(|r| check_relation(project, doc, r).err()) {
-                let d = &mut project.documents[doc];
-                let pos = d.spans.iter().position(|s| s.id == old.id).unwrap_or(at_new);
+            if let Some(err) = rels
+                .iter()
+                .find_map(|r| check_relation(project, doc, r).err())
+            {
+                let d = doc_mut(project, doc);
+                let pos = d
+                    .spans
+                    .iter()
+                    .position(|s| s.id == old.id)
+                    .unwrap_or(at_new);
                 d.spans[pos] = old;
                 d.normalize_order();
                 return Err(err);
@@ -253,19 +310,23 @@ fn apply_edit(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
             }
             check_relation(project, doc, &relation)?;
             let id = relation.id;
-            let rels = &mut project.documents[doc].relations;
+            let rels = &mut doc_mut(project, doc).relations;
             let at = rels.partition_point(|r| r.id < id);
             rels.insert(at, relation);
             Ok(Edit::DeleteRelation { doc, id })
         }
         Edit::DeleteRelation { id, .. } => {
-            let d = &mut project.documents[doc];
-            let at = d.relations.iter().position(|r| r.id == id).ok_or(EditError::NoRelation(id))?;
+            let d = doc_mut(project, doc);
+            let at = d
+                .relations
+                .iter()
+                .position(|r| r.id == id)
+                .ok_or(EditError::NoRelation(id))?;
             let relation = d.relations.remove(at);
             Ok(Edit::InsertRelation { doc, relation })
         }
         Edit::SetStatus { status, .. } => {
-            let old = std::mem::replace(&mut project.documents[doc].status, status);
+            let old = std::mem::replace(&mut doc_mut(project, doc).status, status);
             Ok(Edit::SetStatus { doc, status: old })
         }
     }
@@ -326,8 +387,14 @@ impl History {
     }
 
     fn step(&mut self, project: &mut Project, undo: bool) -> Result<bool, EditError> {
-        let (from, to) = if undo { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
-        let Some((tx, target_state)) = from.pop() else { return Ok(false) };
+        let (from, to) = if undo {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some((tx, target_state)) = from.pop() else {
+            return Ok(false);
+        };
         match apply(project, tx.clone()) {
             Ok(inverse) => {
                 to.push((inverse, self.state));
@@ -374,12 +441,15 @@ mod tests {
 
     fn project() -> Project {
         let mut p = Project::new("t", "ann");
-        p.documents.push(Document::new("d", "", "", "قال مصدر أمني إن الحملة بدأت"));
+        p.documents
+            .push(Document::new("d", "", "", "قال مصدر أمني إن الحملة بدأت").into());
         p
     }
 
     fn span(p: &Project, id: SpanId, label: &str, a: usize, b: usize) -> Span {
-        p.documents[0].make_span(id, label, a, b, "ann").expect("valid")
+        p.documents[0]
+            .make_span(id, label, a, b, "ann")
+            .expect("valid")
     }
 
     #[test]
@@ -388,7 +458,11 @@ mod tests {
         let mut h = History::default();
         assert!(!h.is_dirty());
         let s = span(&p, 1, "speaker", 4, 13);
-        h.apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: s })).expect("insert");
+        h.apply(
+            &mut p,
+            Transaction::one(Edit::InsertSpan { doc: 0, span: s }),
+        )
+        .expect("insert");
         assert_eq!(p.documents[0].spans[0].text, "مصدر أمني");
         assert!(h.is_dirty());
         h.mark_saved();
@@ -408,12 +482,27 @@ mod tests {
         let before = p.clone();
         let mut bad = span(&p, 1, "speaker", 0, 3);
         bad.label = "nope".into();
-        assert!(matches!(apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: bad })), Err(EditError::UnknownLabel(_))));
+        assert!(matches!(
+            apply(
+                &mut p,
+                Transaction::one(Edit::InsertSpan { doc: 0, span: bad })
+            ),
+            Err(EditError::UnknownLabel(_))
+        ));
         let ok = span(&p, 1, "speaker", 0, 3);
         let mut quote = span(&p, 2, "claim", 0, 3);
         quote.text = "xxx".into();
-        let tx = Transaction::from(vec![Edit::InsertSpan { doc: 0, span: ok }, Edit::InsertSpan { doc: 0, span: quote }]);
-        assert!(matches!(apply(&mut p, tx), Err(EditError::QuoteMismatch { .. })));
+        let tx = Transaction::from(vec![
+            Edit::InsertSpan { doc: 0, span: ok },
+            Edit::InsertSpan {
+                doc: 0,
+                span: quote,
+            },
+        ]);
+        assert!(matches!(
+            apply(&mut p, tx),
+            Err(EditError::QuoteMismatch { .. })
+        ));
         assert_eq!(p, before, "first edit rolled back");
     }
 
@@ -424,21 +513,79 @@ mod tests {
         let a = span(&p, 1, "speaker", 4, 13);
         let b = span(&p, 2, "speaker", 4, 13);
         let c = span(&p, 3, "claim", 17, 28);
-        h.apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: a })).expect("a");
-        assert!(matches!(h.apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: b })), Err(EditError::DuplicateSpan { .. })));
-        h.apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: c })).expect("c");
-        let wrong = Relation { id: 1, kind: "attributed_to".into(), from: 1, to: 3 };
-        assert!(matches!(h.apply(&mut p, Transaction::one(Edit::InsertRelation { doc: 0, relation: wrong })), Err(EditError::ForbiddenRelation { .. })));
-        let right = Relation { id: 1, kind: "attributed_to".into(), from: 3, to: 1 };
-        h.apply(&mut p, Transaction::one(Edit::InsertRelation { doc: 0, relation: right })).expect("relation");
+        h.apply(
+            &mut p,
+            Transaction::one(Edit::InsertSpan { doc: 0, span: a }),
+        )
+        .expect("a");
+        assert!(matches!(
+            h.apply(
+                &mut p,
+                Transaction::one(Edit::InsertSpan { doc: 0, span: b })
+            ),
+            Err(EditError::DuplicateSpan { .. })
+        ));
+        h.apply(
+            &mut p,
+            Transaction::one(Edit::InsertSpan { doc: 0, span: c }),
+        )
+        .expect("c");
+        let wrong = Relation {
+            id: 1,
+            kind: "attributed_to".into(),
+            from: 1,
+            to: 3,
+        };
+        assert!(matches!(
+            h.apply(
+                &mut p,
+                Transaction::one(Edit::InsertRelation {
+                    doc: 0,
+                    relation: wrong
+                })
+            ),
+            Err(EditError::ForbiddenRelation { .. })
+        ));
+        let right = Relation {
+            id: 1,
+            kind: "attributed_to".into(),
+            from: 3,
+            to: 1,
+        };
+        h.apply(
+            &mut p,
+            Transaction::one(Edit::InsertRelation {
+                doc: 0,
+                relation: right,
+            }),
+        )
+        .expect("relation");
         // A span used by a relation cannot be deleted alone, nor relabelled out of the relation's labels.
-        assert_eq!(apply(&mut p, Transaction::one(Edit::DeleteSpan { doc: 0, id: 1 })), Err(EditError::SpanInUse(1)));
+        assert_eq!(
+            apply(&mut p, Transaction::one(Edit::DeleteSpan { doc: 0, id: 1 })),
+            Err(EditError::SpanInUse(1))
+        );
         let mut relabelled = p.documents[0].span(1).cloned().expect("span 1");
         relabelled.label = "entity".into();
-        assert!(matches!(apply(&mut p, Transaction::one(Edit::ReplaceSpan { doc: 0, span: relabelled })), Err(EditError::ForbiddenRelation { .. })));
-        assert_eq!(p.documents[0].span(1).map(|s| s.label.as_str()), Some("speaker"));
+        assert!(matches!(
+            apply(
+                &mut p,
+                Transaction::one(Edit::ReplaceSpan {
+                    doc: 0,
+                    span: relabelled
+                })
+            ),
+            Err(EditError::ForbiddenRelation { .. })
+        ));
+        assert_eq!(
+            p.documents[0].span(1).map(|s| s.label.as_str()),
+            Some("speaker")
+        );
         // Deleting the relation first, then the span, in one transaction works and undoes as one step.
-        let tx = Transaction::from(vec![Edit::DeleteRelation { doc: 0, id: 1 }, Edit::DeleteSpan { doc: 0, id: 1 }]);
+        let tx = Transaction::from(vec![
+            Edit::DeleteRelation { doc: 0, id: 1 },
+            Edit::DeleteSpan { doc: 0, id: 1 },
+        ]);
         h.apply(&mut p, tx).expect("delete both");
         assert!(p.documents[0].relations.is_empty());
         h.undo(&mut p).expect("undo");
@@ -451,8 +598,21 @@ mod tests {
         let mut p = project();
         let mut s = span(&p, 1, "claim", 17, 28);
         s.attributes.insert("quote".into(), "loud".into());
-        assert!(matches!(apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: s.clone() })), Err(EditError::BadAttribute { .. })));
+        assert!(matches!(
+            apply(
+                &mut p,
+                Transaction::one(Edit::InsertSpan {
+                    doc: 0,
+                    span: s.clone()
+                })
+            ),
+            Err(EditError::BadAttribute { .. })
+        ));
         s.attributes.insert("quote".into(), "direct".into());
-        apply(&mut p, Transaction::one(Edit::InsertSpan { doc: 0, span: s })).expect("valid attribute");
+        apply(
+            &mut p,
+            Transaction::one(Edit::InsertSpan { doc: 0, span: s }),
+        )
+        .expect("valid attribute");
     }
 }

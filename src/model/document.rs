@@ -1,7 +1,7 @@
 //! Projects, documents, spans and relations.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -26,26 +26,70 @@ pub struct Project {
     /// Labels, relation types and attributes allowed in this project.
     #[serde(default)]
     pub schema: Schema,
-    /// The documents, each with its text inline.
-    #[serde(default)]
-    pub documents: Vec<Document>,
+    /// The documents, each with its text inline. Shared, so that a snapshot of the project
+    /// (for a background save) costs one pointer per document; edits copy only the document
+    /// they change ([`Project::doc_mut`]).
+    #[serde(
+        default,
+        serialize_with = "serialize_documents",
+        deserialize_with = "deserialize_documents"
+    )]
+    pub documents: Vec<Arc<Document>>,
+}
+
+/// Serialises a shared document list exactly as a plain list of documents.
+pub fn serialize_documents<S: serde::Serializer>(
+    docs: &[Arc<Document>],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_seq(docs.iter().map(|d| &**d))
+}
+
+/// Reads a plain list of documents into a shared document list.
+pub fn deserialize_documents<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<Arc<Document>>, D::Error> {
+    Ok(Vec::<Document>::deserialize(d)?
+        .into_iter()
+        .map(Arc::new)
+        .collect())
 }
 
 impl Project {
     /// An empty project with the default schema.
     pub fn new(name: impl Into<String>, annotator: impl Into<String>) -> Self {
-        Project { name: name.into(), annotator: annotator.into(), schema: Schema::default(), documents: Vec::new() }
+        Project {
+            name: name.into(),
+            annotator: annotator.into(),
+            schema: Schema::default(),
+            documents: Vec::new(),
+        }
     }
 
     /// The document with id `id`.
     pub fn document(&self, id: &str) -> Option<&Document> {
-        self.documents.iter().find(|d| d.id == id)
+        self.documents.iter().find(|d| d.id == id).map(|d| &**d)
+    }
+
+    /// Document `i` for changing it: copied first if a snapshot still shares it.
+    pub fn doc_mut(&mut self, i: usize) -> Option<&mut Document> {
+        self.documents.get_mut(i).map(Arc::make_mut)
+    }
+
+    /// Every document for changing (each copied first if a snapshot still shares it).
+    pub fn docs_mut(&mut self) -> impl Iterator<Item = &mut Document> {
+        self.documents.iter_mut().map(Arc::make_mut)
     }
 
     /// Sorts spans by (start, end, id) and relations by id in every document, the order files are written in.
     pub fn normalize_order(&mut self) {
         for d in &mut self.documents {
-            d.normalize_order();
+            let sorted = d.spans.is_sorted_by_key(|s| (s.start, s.end, s.id))
+                && d.relations.is_sorted_by_key(|r| r.id);
+            // Only documents out of order are copied out of a shared snapshot.
+            if !sorted {
+                Arc::make_mut(d).normalize_order();
+            }
         }
     }
 }
@@ -132,7 +176,12 @@ pub fn text_sha256(text: &str) -> String {
 
 impl Document {
     /// A new document without annotations; computes the text's hash.
-    pub fn new(id: impl Into<String>, title: impl Into<String>, source: impl Into<String>, text: impl Into<String>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        source: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
         let text = text.into();
         Document {
             id: id.into(),
@@ -189,11 +238,22 @@ impl Document {
 
     /// A relation id not used by any relation of this document (one past the largest).
     pub fn next_relation_id(&self) -> RelationId {
-        self.relations.iter().map(|r| r.id).max().map_or(1, |m| m + 1)
+        self.relations
+            .iter()
+            .map(|r| r.id)
+            .max()
+            .map_or(1, |m| m + 1)
     }
 
     /// A new span over code points `start..end` with its quoted text filled in; `None` if the range is invalid or empty.
-    pub fn make_span(&self, id: SpanId, label: &str, start: usize, end: usize, annotator: &str) -> Option<Span> {
+    pub fn make_span(
+        &self,
+        id: SpanId,
+        label: &str,
+        start: usize,
+        end: usize,
+        annotator: &str,
+    ) -> Option<Span> {
         if start >= end {
             return None;
         }
@@ -207,12 +267,15 @@ impl Document {
             note: None,
             attributes: BTreeMap::new(),
             annotator: annotator.to_owned(),
+            origin: None,
         })
     }
 
     /// Relations that start or end at span `id`.
     pub fn relations_of(&self, id: SpanId) -> impl Iterator<Item = &Relation> {
-        self.relations.iter().filter(move |r| r.from == id || r.to == id)
+        self.relations
+            .iter()
+            .filter(move |r| r.from == id || r.to == id)
     }
 
     /// Sorts spans by (start, end, id) and relations by id.
@@ -245,6 +308,10 @@ pub struct Span {
     /// Who made the span.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub annotator: String,
+    /// Where the span came from when not marked by hand: `suggested:cue`,
+    /// `suggested:learned`, `reviewer`, … (format version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl Span {
@@ -289,7 +356,10 @@ mod tests {
 
     #[test]
     fn sha256_of_empty_text_is_the_known_digest() {
-        assert_eq!(text_sha256(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            text_sha256(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 
     #[test]

@@ -106,9 +106,24 @@ impl Default for Schema {
         let strings = |xs: &[&str]| xs.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         Schema {
             span_labels: vec![
-                label("speaker", "#1f77b4", "1", "Who says it: a person, source or outlet quoted."),
-                label("claim", "#d62728", "2", "What is said: the reported statement."),
-                label("entity", "#2ca02c", "3", "Who or what it is about: person, organisation, place."),
+                label(
+                    "speaker",
+                    "#1f77b4",
+                    "1",
+                    "Who says it: a person, source or outlet quoted.",
+                ),
+                label(
+                    "claim",
+                    "#d62728",
+                    "2",
+                    "What is said: the reported statement.",
+                ),
+                label(
+                    "entity",
+                    "#2ca02c",
+                    "3",
+                    "Who or what it is about: person, organisation, place.",
+                ),
             ],
             relation_types: vec![
                 RelationType {
@@ -150,7 +165,9 @@ impl Schema {
 
     /// The span label whose shortcut key is `key`.
     pub fn label_for_key(&self, key: &str) -> Option<&SpanLabel> {
-        self.span_labels.iter().find(|l| !l.key.is_empty() && l.key == key)
+        self.span_labels
+            .iter()
+            .find(|l| !l.key.is_empty() && l.key == key)
     }
 
     /// The relation type named `name`.
@@ -160,11 +177,16 @@ impl Schema {
 
     /// The attribute `name` of spans labelled `label`.
     pub fn attribute(&self, label: &str, name: &str) -> Option<&AttributeDef> {
-        self.attributes.iter().find(|a| a.label == label && a.name == name)
+        self.attributes
+            .iter()
+            .find(|a| a.label == label && a.name == name)
     }
 
     /// All attributes defined for spans labelled `label`.
-    pub fn attributes_of<'a>(&'a self, label: &'a str) -> impl Iterator<Item = &'a AttributeDef> + 'a {
+    pub fn attributes_of<'a>(
+        &'a self,
+        label: &'a str,
+    ) -> impl Iterator<Item = &'a AttributeDef> + 'a {
         self.attributes.iter().filter(move |a| a.label == label)
     }
 }
@@ -179,9 +201,18 @@ mod tests {
         let names: Vec<_> = s.span_labels.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["speaker", "claim", "entity"]);
         assert_eq!(s.label_for_key("2").map(|l| l.name.as_str()), Some("claim"));
-        assert!(s.relation_type("attributed_to").is_some_and(|r| r.allows("claim", "speaker")));
-        assert!(!s.relation_type("attributed_to").is_some_and(|r| r.allows("speaker", "claim")));
-        assert!(s.attribute("claim", "quote").is_some_and(|a| a.values.len() == 3));
+        assert!(
+            s.relation_type("attributed_to")
+                .is_some_and(|r| r.allows("claim", "speaker"))
+        );
+        assert!(
+            !s.relation_type("attributed_to")
+                .is_some_and(|r| r.allows("speaker", "claim"))
+        );
+        assert!(
+            s.attribute("claim", "quote")
+                .is_some_and(|a| a.values.len() == 3)
+        );
         assert_eq!(s.attributes_of("entity").count(), 1);
     }
 
@@ -191,7 +222,12 @@ mod tests {
         assert_eq!(parse_hex_color("1f77b4"), None);
         assert_eq!(parse_hex_color("#1f77b"), None);
         assert_eq!(parse_hex_color("#ééé"), None);
-        let l = SpanLabel { name: "x".into(), color: "bad".into(), key: String::new(), description: String::new() };
+        let l = SpanLabel {
+            name: "x".into(),
+            color: "bad".into(),
+            key: String::new(),
+            description: String::new(),
+        };
         assert_eq!(l.rgb(), [0x88, 0x88, 0x88]);
     }
 }

@@ -46,14 +46,23 @@ impl SearchIndex {
             }
             origin.push(i);
         }
-        SearchIndex { folded, origin, len, fold }
+        SearchIndex {
+            folded,
+            origin,
+            len,
+            fold,
+        }
     }
 
     /// Code-point ranges of all non-overlapping matches of `query`, in text order. A match
     /// also covers the diacritics that follow its last letter.
     pub fn find_all(&self, query: &str) -> Vec<Range<usize>> {
         let q: Vec<char> = if self.fold {
-            query.chars().filter(|c| !is_ignored(*c)).map(fold_char).collect()
+            query
+                .chars()
+                .filter(|c| !is_ignored(*c))
+                .map(fold_char)
+                .collect()
         } else {
             query.chars().collect()
         };
@@ -68,7 +77,11 @@ impl SearchIndex {
                 let last = i + q.len() - 1;
                 // Extend over dropped marks up to the next kept character.
                 let end = self.origin.get(last + 1).copied().unwrap_or(self.len);
-                let end = if self.fold { end } else { self.origin[last] + 1 };
+                let end = if self.fold {
+                    end
+                } else {
+                    self.origin[last] + 1
+                };
                 hits.push(start..end);
                 i += q.len();
             } else {
@@ -84,7 +97,9 @@ mod tests {
     use super::*;
 
     fn texts(text: &str, hits: &[Range<usize>]) -> Vec<String> {
-        hits.iter().map(|r| text.chars().skip(r.start).take(r.end - r.start).collect()).collect()
+        hits.iter()
+            .map(|r| text.chars().skip(r.start).take(r.end - r.start).collect())
+            .collect()
     }
 
     #[test]

@@ -93,7 +93,12 @@ pub fn snap_selection(text: &str, sel: Range<usize>, exact: bool) -> Option<Rang
 
 /// [`snap_selection`] with the text's index, so the work is proportional to the selection,
 /// not to the document.
-pub fn snap_selection_indexed(text: &str, index: &CharIndex, sel: Range<usize>, exact: bool) -> Option<Range<usize>> {
+pub fn snap_selection_indexed(
+    text: &str,
+    index: &CharIndex,
+    sel: Range<usize>,
+    exact: bool,
+) -> Option<Range<usize>> {
     if exact {
         return (sel.start < sel.end).then_some(sel);
     }
@@ -113,7 +118,11 @@ pub fn snap_selection_indexed(text: &str, index: &CharIndex, sel: Range<usize>, 
     if let Some(w) = words.iter().find(|w| w.start <= s && s < w.end) {
         let mut bounds = vec![w.start];
         bounds.extend(proclitic_boundaries(chars, w));
-        start = bounds.into_iter().filter(|&b| b <= s).max().unwrap_or(w.start);
+        start = bounds
+            .into_iter()
+            .filter(|&b| b <= s)
+            .max()
+            .unwrap_or(w.start);
     }
     let mut end = e;
     if let Some(w) = words.iter().find(|w| w.start < e && e <= w.end) {
@@ -128,7 +137,10 @@ mod tests {
     use super::*;
 
     fn snap(text: &str, piece: &str, from_char: usize, len: usize, exact: bool) -> Option<String> {
-        let base = text.find(piece).map(|b| text[..b].chars().count()).expect("piece in text");
+        let base = text
+            .find(piece)
+            .map(|b| text[..b].chars().count())
+            .expect("piece in text");
         let r = snap_selection(text, base + from_char..base + from_char + len, exact)?;
         Some(text.chars().skip(r.start).take(r.end - r.start).collect())
     }
@@ -136,7 +148,10 @@ mod tests {
     #[test]
     fn partial_words_grow_to_whole_words() {
         let t = "أفادت مصادر أمنية، في العاصمة";
-        assert_eq!(snap(t, "مصادر", 2, 6, false).as_deref(), Some("مصادر أمنية"));
+        assert_eq!(
+            snap(t, "مصادر", 2, 6, false).as_deref(),
+            Some("مصادر أمنية")
+        );
         assert_eq!(snap(t, "مصادر", 2, 6, true).as_deref(), Some("ادر أم"));
     }
 
@@ -147,16 +162,28 @@ mod tests {
         assert_eq!(snap(t, "وقال", 1, 2, false).as_deref(), Some("قال"));
         assert_eq!(snap(t, "وقال", 0, 2, false).as_deref(), Some("وقال"));
         let t2 = "وللانتخابات المقبلة";
-        assert_eq!(snap(t2, "وللانتخابات", 3, 4, false).as_deref(), Some("انتخابات"));
-        assert_eq!(snap(t2, "وللانتخابات", 1, 4, false).as_deref(), Some("للانتخابات"));
+        assert_eq!(
+            snap(t2, "وللانتخابات", 3, 4, false).as_deref(),
+            Some("انتخابات")
+        );
+        assert_eq!(
+            snap(t2, "وللانتخابات", 1, 4, false).as_deref(),
+            Some("للانتخابات")
+        );
     }
 
     #[test]
     fn detached_proclitic_with_tatweel_and_quotes_is_left_out() {
         let t = "وقال مصدر أمني، لـ\"سكاي نيوز عربية\" إن";
-        assert_eq!(snap(t, "سكاي", 0, 16, false).as_deref(), Some("سكاي نيوز عربية"));
+        assert_eq!(
+            snap(t, "سكاي", 0, 16, false).as_deref(),
+            Some("سكاي نيوز عربية")
+        );
         // Selecting from the quote mark still trims it.
-        assert_eq!(snap(t, "\"سكاي", 0, 17, false).as_deref(), Some("سكاي نيوز عربية"));
+        assert_eq!(
+            snap(t, "\"سكاي", 0, 17, false).as_deref(),
+            Some("سكاي نيوز عربية")
+        );
     }
 
     #[test]
@@ -164,7 +191,11 @@ mod tests {
         let t = "قَالَ الْمَصْدَرُ، ثم";
         assert_eq!(snap(t, "الْمَصْدَرُ", 0, 13, false).as_deref(), Some("الْمَصْدَرُ"));
         assert_eq!(snap(t, "ثم", 0, 0, false), None);
-        assert_eq!(snap(t, "، ", 0, 2, false), None, "only punctuation and space");
+        assert_eq!(
+            snap(t, "، ", 0, 2, false),
+            None,
+            "only punctuation and space"
+        );
     }
 
     #[test]

@@ -21,7 +21,11 @@ impl CharIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.len();
         if text.is_ascii() {
-            return CharIndex { checkpoints: Vec::new(), chars: bytes, bytes };
+            return CharIndex {
+                checkpoints: Vec::new(),
+                chars: bytes,
+                bytes,
+            };
         }
         let mut checkpoints = Vec::with_capacity(bytes / STRIDE + 2);
         let mut chars = 0;
@@ -31,7 +35,11 @@ impl CharIndex {
             }
             chars += 1;
         }
-        CharIndex { checkpoints, chars, bytes }
+        CharIndex {
+            checkpoints,
+            chars,
+            bytes,
+        }
     }
 
     /// Number of code points in the text.
@@ -57,7 +65,10 @@ impl CharIndex {
         }
         let base = *self.checkpoints.get(c / STRIDE)?;
         let rest = c % STRIDE;
-        text.get(base..)?.char_indices().nth(rest).map(|(b, _)| base + b)
+        text.get(base..)?
+            .char_indices()
+            .nth(rest)
+            .map(|(b, _)| base + b)
     }
 
     /// Code-point offset of byte `b`; `None` when `b` is past the end or inside a character.
@@ -72,14 +83,22 @@ impl CharIndex {
             return Some(self.chars);
         }
         // Last checkpoint at or before b.
-        let k = self.checkpoints.partition_point(|&cp| cp <= b).saturating_sub(1);
+        let k = self
+            .checkpoints
+            .partition_point(|&cp| cp <= b)
+            .saturating_sub(1);
         let base = self.checkpoints[k];
         let within = text.get(base..b)?.chars().count();
         Some(k * STRIDE + within)
     }
 
     /// The byte range of the code-point range `start..end`; `None` if it is out of range or reversed.
-    pub fn byte_range(&self, text: &str, start: usize, end: usize) -> Option<std::ops::Range<usize>> {
+    pub fn byte_range(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> Option<std::ops::Range<usize>> {
         if start > end {
             return None;
         }
@@ -98,7 +117,11 @@ mod tests {
 
     fn check_all(text: &str) {
         let idx = CharIndex::new(text);
-        let expected: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        let expected: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
         assert_eq!(idx.len_chars() + 1, expected.len());
         for (c, &b) in expected.iter().enumerate() {
             assert_eq!(idx.char_to_byte(text, c), Some(b), "char {c}");

@@ -37,7 +37,10 @@ pub fn sentences(text: &str) -> Vec<Vec<Token>> {
             }
             continue;
         }
-        current.push(Token { start: range.start, end: range.end });
+        current.push(Token {
+            start: range.start,
+            end: range.end,
+        });
         if ends_sentence(segment) {
             out.push(std::mem::take(&mut current));
         }
@@ -65,21 +68,56 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<Vec<String>> {
-        sentences(text).iter().map(|s| s.iter().map(|t| text.chars().skip(t.start).take(t.end - t.start).collect()).collect()).collect()
+        sentences(text)
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|t| text.chars().skip(t.start).take(t.end - t.start).collect())
+                    .collect()
+            })
+            .collect()
     }
 
     #[test]
     fn arabic_words_stay_whole_and_punctuation_is_split() {
         let w = words("وقال مصدر أمني، لـ\"سكاي نيوز عربية\" إن الحملة بدأت عام 2018. ولفت إلى أن");
         assert_eq!(w.len(), 2);
-        assert_eq!(w[0], ["وقال", "مصدر", "أمني", "،", "لـ", "\"", "سكاي", "نيوز", "عربية", "\"", "إن", "الحملة", "بدأت", "عام", "2018", "."]);
+        assert_eq!(
+            w[0],
+            [
+                "وقال",
+                "مصدر",
+                "أمني",
+                "،",
+                "لـ",
+                "\"",
+                "سكاي",
+                "نيوز",
+                "عربية",
+                "\"",
+                "إن",
+                "الحملة",
+                "بدأت",
+                "عام",
+                "2018",
+                "."
+            ]
+        );
         assert_eq!(w[1], ["ولفت", "إلى", "أن"]);
     }
 
     #[test]
     fn line_breaks_and_question_marks_end_sentences_and_marks_stay_attached() {
         let w = words("هل قَالَ ذلك؟ نعم\r\nسطر ثان\n\n😀 ok");
-        assert_eq!(w, [vec!["هل", "قَالَ", "ذلك", "؟"], vec!["نعم"], vec!["سطر", "ثان"], vec!["😀", "ok"]]);
+        assert_eq!(
+            w,
+            [
+                vec!["هل", "قَالَ", "ذلك", "؟"],
+                vec!["نعم"],
+                vec!["سطر", "ثان"],
+                vec!["😀", "ok"]
+            ]
+        );
     }
 
     #[test]

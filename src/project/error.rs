@@ -154,7 +154,11 @@ struct ProblemList<'a>(&'a [Problem]);
 
 impl fmt::Display for ProblemList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors: Vec<&Problem> = self.0.iter().filter(|p| p.severity == Severity::Error).collect();
+        let errors: Vec<&Problem> = self
+            .0
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .collect();
         let noun = if errors.len() == 1 { "error" } else { "errors" };
         write!(f, "the project has {} {noun}", errors.len())?;
         for p in errors.iter().take(LISTED_PROBLEMS) {
@@ -170,6 +174,10 @@ impl fmt::Display for ProblemList<'_> {
 impl ProjectError {
     /// Wraps an io error with the path and the action that failed.
     pub(crate) fn io(path: impl Into<PathBuf>, action: &'static str, source: io::Error) -> Self {
-        ProjectError::Io { path: path.into(), action, source }
+        ProjectError::Io {
+            path: path.into(),
+            action,
+            source,
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! The RON text of format version 1: writing, and reading a file of any known version.
+//! The RON text of the current format version: writing, and reading a file of any known version.
 //!
 //! A file is one unnamed RON struct whose fields are `version`, `name`, `annotator`, `schema`
 //! and `documents`, in that order. Spans are sorted by (start, end, id) and relations by id,
@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 use ron::Value;
 use ron::ser::PrettyConfig;
@@ -19,7 +20,7 @@ use super::migrate;
 use crate::model::{Document, Project, Schema};
 
 /// The format version this build writes, and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Largest project file [`parse`] is handed by the loader, in bytes (larger files are refused
 /// before reading, see [`super::io::load`]).
@@ -36,14 +37,15 @@ struct FileOut<'a> {
     name: &'a str,
     annotator: &'a str,
     schema: &'a Schema,
-    documents: &'a [Document],
+    #[serde(serialize_with = "crate::model::document::serialize_documents")]
+    documents: &'a [Arc<Document>],
 }
 
 /// The file as read, once it is at the current version. Unknown top-level fields are refused
 /// rather than dropped, since saving would silently lose them.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileV1 {
+struct FileCurrent {
     #[serde(rename = "version")]
     _version: u64,
     #[serde(default)]
@@ -56,16 +58,22 @@ struct FileV1 {
     documents: Vec<Document>,
 }
 
-impl From<FileV1> for Project {
-    fn from(f: FileV1) -> Self {
-        Project { name: f.name, annotator: f.annotator, schema: f.schema, documents: f.documents }
+impl From<FileCurrent> for Project {
+    fn from(f: FileCurrent) -> Self {
+        Project {
+            name: f.name,
+            annotator: f.annotator,
+            schema: f.schema,
+            documents: f.documents.into_iter().map(Arc::new).collect(),
+        }
     }
 }
 
 /// Whether every document already has its spans and relations in file order.
 fn is_in_file_order(project: &Project) -> bool {
     project.documents.iter().all(|d| {
-        d.spans.is_sorted_by_key(|s| (s.start, s.end, s.id)) && d.relations.is_sorted_by_key(|r| r.id)
+        d.spans.is_sorted_by_key(|s| (s.start, s.end, s.id))
+            && d.relations.is_sorted_by_key(|r| r.id)
     })
 }
 
@@ -93,7 +101,9 @@ pub fn to_ron_string(project: &Project) -> Result<String, ProjectError> {
         .indentor("    ")
         .struct_names(false)
         .escape_strings(true);
-    let raw = ron::ser::to_string_pretty(&file, config).map_err(|e| ProjectError::Serialize { message: e.to_string() })?;
+    let raw = ron::ser::to_string_pretty(&file, config).map_err(|e| ProjectError::Serialize {
+        message: e.to_string(),
+    })?;
     let mut out = unescape_readable(&raw);
     out.push('\n');
     Ok(out)
@@ -169,11 +179,19 @@ enum VersionScan {
 /// and comments, an optional struct name, `(`, and expects `version: <digits>`.
 fn scan_version(text: &str) -> VersionScan {
     let mut rest = skip_blank(text);
-    let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    let name_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
     rest = skip_blank(&rest[name_len..]);
-    let Some(r) = rest.strip_prefix('(') else { return VersionScan::Unknown };
-    let Some(r) = skip_blank(r).strip_prefix("version") else { return VersionScan::Unknown };
-    let Some(r) = skip_blank(r).strip_prefix(':') else { return VersionScan::Unknown };
+    let Some(r) = rest.strip_prefix('(') else {
+        return VersionScan::Unknown;
+    };
+    let Some(r) = skip_blank(r).strip_prefix("version") else {
+        return VersionScan::Unknown;
+    };
+    let Some(r) = skip_blank(r).strip_prefix(':') else {
+        return VersionScan::Unknown;
+    };
     let r = skip_blank(r);
     let digits = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
     let after = r[digits..].chars().next();
@@ -181,7 +199,9 @@ fn scan_version(text: &str) -> VersionScan {
     if digits == 0 || after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
         return VersionScan::Unknown;
     }
-    r[..digits].parse().map_or(VersionScan::Unknown, VersionScan::Found)
+    r[..digits]
+        .parse()
+        .map_or(VersionScan::Unknown, VersionScan::Found)
 }
 
 /// Skips whitespace, `// line` comments and `/* block */` comments (RON nests block comments).
@@ -226,10 +246,12 @@ fn skip_block_comment(s: &str) -> &str {
 /// `path` is only used in error messages.
 pub fn parse_str(text: &str, path: &Path) -> Result<Project, ProjectError> {
     if text.trim().is_empty() {
-        return Err(ProjectError::Empty { path: path.to_owned() });
+        return Err(ProjectError::Empty {
+            path: path.to_owned(),
+        });
     }
     match scan_version(text) {
-        VersionScan::Found(v) if v == u64::from(FORMAT_VERSION) => parse_current(text, path),
+        VersionScan::Found(v) if migrate::reads_as_current(v) => parse_current(text, path),
         VersionScan::Found(v) if v > u64::from(FORMAT_VERSION) => Err(too_new(path, v)),
         // Old files and unusual layouts go through the generic value tree.
         _ => parse_via_value(text, path),
@@ -255,12 +277,21 @@ pub(crate) fn decode_utf8<'b>(bytes: &'b [u8], path: &Path) -> Result<&'b str, P
         let before = std::str::from_utf8(&body[..valid]).unwrap_or_default();
         let line = 1 + before.matches('\n').count();
         let col = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
-        ProjectError::Utf8 { path: path.to_owned(), offset: skipped + valid, line, col }
+        ProjectError::Utf8 {
+            path: path.to_owned(),
+            offset: skipped + valid,
+            line,
+            col,
+        }
     })
 }
 
 fn too_new(path: &Path, version: u64) -> ProjectError {
-    ProjectError::TooNew { path: path.to_owned(), version, supported: FORMAT_VERSION }
+    ProjectError::TooNew {
+        path: path.to_owned(),
+        version,
+        supported: FORMAT_VERSION,
+    }
 }
 
 /// A RON error with its position, as `path:line:col: message`.
@@ -275,28 +306,41 @@ fn syntax_error(path: &Path, e: &ron::error::SpannedError) -> ProjectError {
 
 /// The common case: a current-version file, deserialized in one pass straight from the text.
 fn parse_current(text: &str, path: &Path) -> Result<Project, ProjectError> {
-    let file: FileV1 = ron::Options::default().from_str(text).map_err(|e| syntax_error(path, &e))?;
+    let file: FileCurrent = ron::Options::default()
+        .from_str(text)
+        .map_err(|e| syntax_error(path, &e))?;
     Ok(file.into())
 }
 
 /// Parses into a value tree, reads `version` from it, migrates and converts.
 fn parse_via_value(text: &str, path: &Path) -> Result<Project, ProjectError> {
-    let value: Value = ron::Options::default().from_str(text).map_err(|e| syntax_error(path, &e))?;
+    let value: Value = ron::Options::default()
+        .from_str(text)
+        .map_err(|e| syntax_error(path, &e))?;
     let version = migrate::version_of(&value).map_err(|e| match e {
-        migrate::VersionError::Missing => ProjectError::MissingVersion { path: path.to_owned() },
-        migrate::VersionError::NotAWholeNumber(found) => ProjectError::BadVersion { path: path.to_owned(), found },
+        migrate::VersionError::Missing => ProjectError::MissingVersion {
+            path: path.to_owned(),
+        },
+        migrate::VersionError::NotAWholeNumber(found) => ProjectError::BadVersion {
+            path: path.to_owned(),
+            found,
+        },
     })?;
     if version > u64::from(FORMAT_VERSION) {
         return Err(too_new(path, version));
     }
-    if version == u64::from(FORMAT_VERSION) {
+    if migrate::reads_as_current(version) {
         // The version field was not first (a hand-edited file): parse again with positions.
         return parse_current(text, path);
     }
     let from = u32::try_from(version).map_err(|_| too_new(path, version))?;
-    let current = migrate::migrate(value, from)
-        .map_err(|(from, message)| ProjectError::Migration { path: path.to_owned(), from, message })?;
-    let file: FileV1 = current.into_rust().map_err(|e| ProjectError::Shape {
+    let current =
+        migrate::migrate(value, from).map_err(|(from, message)| ProjectError::Migration {
+            path: path.to_owned(),
+            from,
+            message,
+        })?;
+    let file: FileCurrent = current.into_rust().map_err(|e| ProjectError::Shape {
         path: path.to_owned(),
         message: format!("after upgrading to format version {FORMAT_VERSION}: {e}"),
     })?;
@@ -309,12 +353,24 @@ mod tests {
 
     #[test]
     fn scan_finds_the_first_field_only() {
-        assert_eq!(scan_version("(version: 1, name: \"x\")"), VersionScan::Found(1));
-        assert_eq!(scan_version("\n// c\n/* a /* nested */ b */ Project (\n  version:7,"), VersionScan::Found(7));
-        assert_eq!(scan_version("(name: \"x\", version: 1)"), VersionScan::Unknown);
+        assert_eq!(
+            scan_version("(version: 1, name: \"x\")"),
+            VersionScan::Found(1)
+        );
+        assert_eq!(
+            scan_version("\n// c\n/* a /* nested */ b */ Project (\n  version:7,"),
+            VersionScan::Found(7)
+        );
+        assert_eq!(
+            scan_version("(name: \"x\", version: 1)"),
+            VersionScan::Unknown
+        );
         assert_eq!(scan_version("(version: 1.5)"), VersionScan::Unknown);
         assert_eq!(scan_version("(version: \"1\")"), VersionScan::Unknown);
-        assert_eq!(scan_version("(version: 99999999999999999999999)"), VersionScan::Unknown);
+        assert_eq!(
+            scan_version("(version: 99999999999999999999999)"),
+            VersionScan::Unknown
+        );
         assert_eq!(scan_version("/* never closed"), VersionScan::Unknown);
         assert_eq!(scan_version(""), VersionScan::Unknown);
     }
@@ -322,7 +378,10 @@ mod tests {
     #[test]
     fn readable_unescaping_keeps_invisible_characters_escaped() {
         assert_eq!(unescape_readable(r#""a\u{64e}b\'c""#), "\"a\u{64e}b'c\"");
-        assert_eq!(unescape_readable(r#""\u{200f}\u{1}\\u{64e}\n""#), r#""\u{200f}\u{1}\\u{64e}\n""#);
+        assert_eq!(
+            unescape_readable(r#""\u{200f}\u{1}\\u{64e}\n""#),
+            r#""\u{200f}\u{1}\\u{64e}\n""#
+        );
         assert_eq!(unescape_readable(r"\"), r"\");
         assert_eq!(unescape_readable(r"\u{zz}"), r"\u{zz}");
     }
@@ -331,7 +390,9 @@ mod tests {
     fn bom_is_stripped_and_bad_utf8_located() {
         let p = Path::new("f.ron");
         assert_eq!(decode_utf8(b"\xEF\xBB\xBF(x)", p).ok(), Some("(x)"));
-        let err = decode_utf8(b"ab\n\xD8\xA7c\xFF", p).err().map(|e| e.to_string());
+        let err = decode_utf8(b"ab\n\xD8\xA7c\xFF", p)
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(err.as_deref(), Some("f.ron:2:3: invalid UTF-8 at byte 6"));
     }
 }

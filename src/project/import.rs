@@ -14,16 +14,25 @@ pub const MAX_TITLE_CHARS: usize = 80;
 /// characters. A longer line is cut at a word boundary when there is one in its second half,
 /// and ends with `…`.
 pub fn title_of(text: &str) -> String {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
     // Byte offset of the character that would make the title one too long with the `…`.
-    let Some((cut, _)) = line.char_indices().nth(MAX_TITLE_CHARS - 1) else { return line.to_owned() };
+    let Some((cut, _)) = line.char_indices().nth(MAX_TITLE_CHARS - 1) else {
+        return line.to_owned();
+    };
     if line.chars().count() <= MAX_TITLE_CHARS {
         return line.to_owned();
     }
     let head = &line[..cut];
     let at_word = match line[cut..].chars().next() {
         Some(c) if c.is_whitespace() => head,
-        _ => head.rfind(char::is_whitespace).filter(|&b| head[..b].chars().count() >= MAX_TITLE_CHARS / 2).map_or(head, |b| &head[..b]),
+        _ => head
+            .rfind(char::is_whitespace)
+            .filter(|&b| head[..b].chars().count() >= MAX_TITLE_CHARS / 2)
+            .map_or(head, |b| &head[..b]),
     };
     format!("{}…", at_word.trim_end())
 }
@@ -31,18 +40,31 @@ pub fn title_of(text: &str) -> String {
 /// A document from the bytes of a text file: id `id`, title from the first line, source
 /// `source`. A leading UTF-8 byte order mark is dropped (it is an encoding mark, not text);
 /// everything else, line endings included, is kept exactly.
-pub fn document_from_bytes(id: &str, source: &Path, bytes: &[u8]) -> Result<Document, ProjectError> {
+pub fn document_from_bytes(
+    id: &str,
+    source: &Path,
+    bytes: &[u8],
+) -> Result<Document, ProjectError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let bom = bytes.len() - body.len();
-    let text = std::str::from_utf8(body)
-        .map_err(|e| ProjectError::TextNotUtf8 { path: source.to_owned(), offset: bom + e.valid_up_to() })?;
-    Ok(Document::new(id, title_of(text), source.to_string_lossy(), text))
+    let text = std::str::from_utf8(body).map_err(|e| ProjectError::TextNotUtf8 {
+        path: source.to_owned(),
+        offset: bom + e.valid_up_to(),
+    })?;
+    Ok(Document::new(
+        id,
+        title_of(text),
+        source.to_string_lossy(),
+        text,
+    ))
 }
 
 /// A document from the text file at `path`; its id is the file stem.
 pub fn document_from_text_file(path: &Path) -> Result<Document, ProjectError> {
     let (bytes, _) = read_limited(path)?;
-    let id = path.file_stem().map_or_else(|| "document".into(), |s| s.to_string_lossy());
+    let id = path
+        .file_stem()
+        .map_or_else(|| "document".into(), |s| s.to_string_lossy());
     document_from_bytes(&id, path, &bytes)
 }
 
@@ -58,7 +80,7 @@ pub fn project_from_text_files(
     for path in paths {
         let mut doc = document_from_text_file(path)?;
         doc.id = unique_id(&doc.id, &mut ids);
-        project.documents.push(doc);
+        project.documents.push(doc.into());
     }
     Ok(project)
 }
@@ -96,12 +118,18 @@ mod tests {
 
     #[test]
     fn bom_is_dropped_and_invalid_utf8_located() {
-        let d = document_from_bytes("x", Path::new("a.txt"), b"\xEF\xBB\xBFhi\r\nthere").expect("utf-8");
+        let d = document_from_bytes("x", Path::new("a.txt"), b"\xEF\xBB\xBFhi\r\nthere")
+            .expect("utf-8");
         assert_eq!(d.text(), "hi\r\nthere");
         assert_eq!(d.title, "hi");
         assert_eq!(d.source, "a.txt");
-        let err = document_from_bytes("x", Path::new("a.txt"), b"\xEF\xBB\xBFab\xC3").err().map(|e| e.to_string());
-        assert_eq!(err.as_deref(), Some("a.txt: not UTF-8: invalid byte at offset 5 (convert the text to UTF-8 first)"));
+        let err = document_from_bytes("x", Path::new("a.txt"), b"\xEF\xBB\xBFab\xC3")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("a.txt: not UTF-8: invalid byte at offset 5 (convert the text to UTF-8 first)")
+        );
     }
 
     #[test]

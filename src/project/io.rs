@@ -30,7 +30,11 @@ pub struct DiskStamp {
 impl DiskStamp {
     /// The stamp of `bytes` as found in a file whose modification time is `modified`.
     pub fn new(bytes: &[u8], modified: Option<SystemTime>) -> Self {
-        DiskStamp { len: bytes.len() as u64, modified, sha256: Sha256::digest(bytes).into() }
+        DiskStamp {
+            len: bytes.len() as u64,
+            modified,
+            sha256: Sha256::digest(bytes).into(),
+        }
     }
 
     /// Whether the file at `path` still has the content this stamp was taken of. A missing
@@ -82,19 +86,35 @@ pub struct Loaded {
 /// modification time taken from the same open file.
 pub(crate) fn read_limited(path: &Path) -> Result<(Vec<u8>, Option<SystemTime>), ProjectError> {
     let mut file = File::open(path).map_err(|e| ProjectError::io(path, "open", e))?;
-    let meta = file.metadata().map_err(|e| ProjectError::io(path, "inspect", e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| ProjectError::io(path, "inspect", e))?;
     if meta.is_dir() {
-        let e = std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder, not a file");
+        let e = std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a folder, not a file",
+        );
         return Err(ProjectError::io(path, "read", e));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(ProjectError::TooLarge { path: path.to_owned(), len: meta.len(), max: MAX_FILE_BYTES });
+        return Err(ProjectError::TooLarge {
+            path: path.to_owned(),
+            len: meta.len(),
+            max: MAX_FILE_BYTES,
+        });
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // `take` guards against a file that grows while it is read.
-    (&mut file).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ProjectError::io(path, "read", e))?;
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ProjectError::io(path, "read", e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ProjectError::TooLarge { path: path.to_owned(), len: bytes.len() as u64, max: MAX_FILE_BYTES });
+        return Err(ProjectError::TooLarge {
+            path: path.to_owned(),
+            len: bytes.len() as u64,
+            max: MAX_FILE_BYTES,
+        });
     }
     Ok((bytes, meta.modified().ok()))
 }
@@ -112,23 +132,38 @@ pub fn load(path: &Path) -> Result<Loaded, ProjectError> {
     let (project, stamp) = load_unvalidated(path)?;
     let problems = validate(&project);
     if problems.iter().any(|p| p.severity == Severity::Error) {
-        return Err(ProjectError::Invalid { path: path.to_owned(), problems });
+        return Err(ProjectError::Invalid {
+            path: path.to_owned(),
+            problems,
+        });
     }
-    Ok(Loaded { project, stamp, problems })
+    Ok(Loaded {
+        project,
+        stamp,
+        problems,
+    })
 }
 
 /// Saves `project` to `path` atomically, as guarded by `guard`, and returns the new stamp.
-pub fn save(path: &Path, project: &Project, guard: SaveGuard<'_>) -> Result<DiskStamp, ProjectError> {
+pub fn save(
+    path: &Path,
+    project: &Project,
+    guard: SaveGuard<'_>,
+) -> Result<DiskStamp, ProjectError> {
     match guard {
         SaveGuard::Force => {}
         SaveGuard::CreateNew => {
             if path.symlink_metadata().is_ok() {
-                return Err(ProjectError::AlreadyExists { path: path.to_owned() });
+                return Err(ProjectError::AlreadyExists {
+                    path: path.to_owned(),
+                });
             }
         }
         SaveGuard::Unchanged(stamp) => {
             if !stamp.matches_disk(path)? {
-                return Err(ProjectError::ChangedOnDisk { path: path.to_owned() });
+                return Err(ProjectError::ChangedOnDisk {
+                    path: path.to_owned(),
+                });
             }
         }
     }
@@ -176,12 +211,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Option<SystemTime>, Pro
 /// link; other paths (and broken links) are returned as they are.
 fn follow_symlink(path: &Path) -> PathBuf {
     match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()),
+        Ok(m) if m.file_type().is_symlink() => {
+            fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+        }
         _ => path.to_owned(),
     }
 }
 
-fn write_and_rename(path: &Path, tmp: &Path, bytes: &[u8]) -> Result<Option<SystemTime>, ProjectError> {
+fn write_and_rename(
+    path: &Path,
+    tmp: &Path,
+    bytes: &[u8],
+) -> Result<Option<SystemTime>, ProjectError> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -189,13 +230,17 @@ fn write_and_rename(path: &Path, tmp: &Path, bytes: &[u8]) -> Result<Option<Syst
         .map_err(|e| ProjectError::io(tmp, "create the temporary file", e))?;
     // Keep the permissions of the file being replaced (e.g. group-writable shared projects).
     if let Ok(meta) = fs::metadata(path) {
-        file.set_permissions(meta.permissions()).map_err(|e| ProjectError::io(tmp, "set permissions of", e))?;
+        file.set_permissions(meta.permissions())
+            .map_err(|e| ProjectError::io(tmp, "set permissions of", e))?;
     }
-    file.write_all(bytes).map_err(|e| ProjectError::io(tmp, "write", e))?;
-    file.sync_all().map_err(|e| ProjectError::io(tmp, "flush to disk", e))?;
+    file.write_all(bytes)
+        .map_err(|e| ProjectError::io(tmp, "write", e))?;
+    file.sync_all()
+        .map_err(|e| ProjectError::io(tmp, "flush to disk", e))?;
     let modified = file.metadata().ok().and_then(|m| m.modified().ok());
     drop(file);
-    fs::rename(tmp, path).map_err(|e| ProjectError::io(path, "replace (rename the temporary file over)", e))?;
+    fs::rename(tmp, path)
+        .map_err(|e| ProjectError::io(path, "replace (rename the temporary file over)", e))?;
     Ok(modified)
 }
 
@@ -203,7 +248,8 @@ fn write_and_rename(path: &Path, tmp: &Path, bytes: &[u8]) -> Result<Option<Syst
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> Result<(), ProjectError> {
     let d = File::open(dir).map_err(|e| ProjectError::io(dir, "open the folder", e))?;
-    d.sync_all().map_err(|e| ProjectError::io(dir, "flush the folder", e))
+    d.sync_all()
+        .map_err(|e| ProjectError::io(dir, "flush the folder", e))
 }
 
 /// Windows makes renames durable without flushing the folder (and cannot open one as a file).
@@ -243,7 +289,9 @@ pub fn recovery_newer_than(path: &Path) -> Option<PathBuf> {
 pub fn remove_recovery(path: &Path) -> Result<(), ProjectError> {
     let recovery = recovery_path(path);
     match fs::remove_file(&recovery) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(ProjectError::io(recovery, "delete", e)),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(ProjectError::io(recovery, "delete", e))
+        }
         _ => Ok(()),
     }
 }

@@ -15,6 +15,11 @@
 //! - relations name their type `kind` instead of `type`.
 //!
 //! `note`, `attributes` and `annotator` of spans are as in version 1.
+//!
+//! ## Format version 1
+//!
+//! Version 2 without its optional additions: spans have no `origin`. Every version-1 file
+//! is read as it is; saving writes `version: 2`.
 
 use ron::{Map, Value};
 
@@ -27,16 +32,29 @@ pub struct Migration {
     pub from: u32,
     /// What changed, for documentation and error messages.
     pub summary: &'static str,
+    /// The step only adds optional fields: a version-`from` file is read by the
+    /// version-`from + 1` parser as it is, with no value tree in between (which would lose
+    /// enum variants such as a document's `status`).
+    pub additive: bool,
     /// The conversion. The error message says what was found wrong.
     pub step: fn(Value) -> Result<Value, String>,
 }
 
 /// The chain: `MIGRATIONS[n]` upgrades version `n` to `n + 1`.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    from: 0,
-    summary: "spans tag/begin/stop become label/start/end and get their quoted text; relations kind becomes type; documents get sha256",
-    step: v0_to_v1,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        from: 0,
+        summary: "spans tag/begin/stop become label/start/end and get their quoted text; relations kind becomes type; documents get sha256",
+        additive: false,
+        step: v0_to_v1,
+    },
+    Migration {
+        from: 1,
+        summary: "optional fields only (span origin and the other version-2 additions); nothing in a version-1 file changes meaning",
+        additive: true,
+        step: v1_to_v2,
+    },
+];
 
 /// Why the version of a value tree could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +67,13 @@ pub enum VersionError {
 
 /// The `version` field of a file's value tree.
 pub fn version_of(value: &Value) -> Result<u64, VersionError> {
-    let Value::Map(map) = value else { return Err(VersionError::Missing) };
+    let Value::Map(map) = value else {
+        return Err(VersionError::Missing);
+    };
     let v = map.get(&key("version")).ok_or(VersionError::Missing)?;
-    v.clone().into_rust::<u64>().map_err(|_| VersionError::NotAWholeNumber(describe(v)))
+    v.clone()
+        .into_rust::<u64>()
+        .map_err(|_| VersionError::NotAWholeNumber(describe(v)))
 }
 
 /// A short RON rendering of a value for messages.
@@ -61,6 +83,15 @@ fn describe(v: &Value) -> String {
         s = s.chars().take(40).chain("…".chars()).collect();
     }
     s
+}
+
+/// Whether a file of `version` is read by the current version's parser as it is: the
+/// current version itself, or an older one from which every step is additive.
+pub fn reads_as_current(version: u64) -> bool {
+    let Ok(from) = usize::try_from(version) else {
+        return false;
+    };
+    from <= MIGRATIONS.len() && MIGRATIONS[from..].iter().all(|m| m.additive)
 }
 
 /// Runs the chain from version `from` to the current version. On failure returns the version
@@ -86,7 +117,11 @@ fn fields_mut<'v>(value: &'v mut Value, what: &str) -> Result<&'v mut Map, Strin
 }
 
 /// The list in field `name` of `map` (an absent field is an empty list).
-fn list_mut<'m>(map: &'m mut Map, name: &str, what: &str) -> Result<Option<&'m mut Vec<Value>>, String> {
+fn list_mut<'m>(
+    map: &'m mut Map,
+    name: &str,
+    what: &str,
+) -> Result<Option<&'m mut Vec<Value>>, String> {
     match map.get_mut(&key(name)) {
         None => Ok(None),
         Some(Value::Seq(items)) => Ok(Some(items)),
@@ -112,6 +147,12 @@ fn v0_to_v1(mut value: Value) -> Result<Value, String> {
     Ok(value)
 }
 
+/// Version 2 only adds optional fields, so a version-1 tree is a valid version-2 tree.
+fn v1_to_v2(mut value: Value) -> Result<Value, String> {
+    fields_mut(&mut value, "the file")?.insert(key("version"), Value::Number(2u32.into()));
+    Ok(value)
+}
+
 fn upgrade_document_v0(doc: &mut Value, number: usize) -> Result<(), String> {
     let what = format!("document {number}");
     let map = fields_mut(doc, &what)?;
@@ -130,7 +171,11 @@ fn upgrade_document_v0(doc: &mut Value, number: usize) -> Result<(), String> {
     }
     if let Some(relations) = list_mut(map, "relations", &what)? {
         for (j, relation) in relations.iter_mut().enumerate() {
-            rename(fields_mut(relation, &format!("relation {} of {what}", j + 1))?, "kind", "type");
+            rename(
+                fields_mut(relation, &format!("relation {} of {what}", j + 1))?,
+                "kind",
+                "type",
+            );
         }
     }
     Ok(())
@@ -142,7 +187,10 @@ fn upgrade_span_v0(span: &mut Map, text: &str, index: &CharIndex) {
     rename(span, "tag", "label");
     rename(span, "begin", "start");
     rename(span, "stop", "end");
-    let offset = |name: &str| span.get(&key(name)).and_then(|v| v.clone().into_rust::<usize>().ok());
+    let offset = |name: &str| {
+        span.get(&key(name))
+            .and_then(|v| v.clone().into_rust::<usize>().ok())
+    };
     let quote = match (offset("start"), offset("end")) {
         (Some(a), Some(b)) => index.slice(text, a, b).unwrap_or_default(),
         _ => "",
@@ -164,13 +212,24 @@ mod tests {
     }
 
     #[test]
+    fn only_versions_with_additive_steps_after_them_read_as_current() {
+        assert!(reads_as_current(u64::from(FORMAT_VERSION)));
+        assert!(reads_as_current(1));
+        assert!(!reads_as_current(0));
+        assert!(!reads_as_current(u64::from(FORMAT_VERSION) + 1));
+    }
+
+    #[test]
     fn version_is_read_from_the_tree() {
         let v: Value = ron::from_str("(name: \"x\", version: 3)").expect("ron");
         assert_eq!(version_of(&v), Ok(3));
         let v: Value = ron::from_str("(name: \"x\")").expect("ron");
         assert_eq!(version_of(&v), Err(VersionError::Missing));
         let v: Value = ron::from_str("(version: -1)").expect("ron");
-        assert_eq!(version_of(&v), Err(VersionError::NotAWholeNumber("-1".into())));
+        assert_eq!(
+            version_of(&v),
+            Err(VersionError::NotAWholeNumber("-1".into()))
+        );
         let v: Value = ron::from_str("[1, 2]").expect("ron");
         assert_eq!(version_of(&v), Err(VersionError::Missing));
     }
@@ -182,12 +241,23 @@ mod tests {
         )
         .expect("ron");
         let out = migrate(v, 0).expect("migrates");
-        assert_eq!(version_of(&out), Ok(1));
-        let Value::Map(root) = &out else { panic!("root is a struct") };
-        let Some(Value::Seq(docs)) = root.get(&key("documents")) else { panic!("documents") };
-        let Value::Map(doc) = &docs[0] else { panic!("document") };
-        assert_eq!(doc.get(&key("sha256")), Some(&Value::String(text_sha256("قال مصدر"))));
-        let Some(Value::Seq(spans)) = doc.get(&key("spans")) else { panic!("spans") };
+        assert_eq!(version_of(&out), Ok(u64::from(FORMAT_VERSION)));
+        let Value::Map(root) = &out else {
+            panic!("root is a struct")
+        };
+        let Some(Value::Seq(docs)) = root.get(&key("documents")) else {
+            panic!("documents")
+        };
+        let Value::Map(doc) = &docs[0] else {
+            panic!("document")
+        };
+        assert_eq!(
+            doc.get(&key("sha256")),
+            Some(&Value::String(text_sha256("قال مصدر")))
+        );
+        let Some(Value::Seq(spans)) = doc.get(&key("spans")) else {
+            panic!("spans")
+        };
         let field = |i: usize, name: &str| match &spans[i] {
             Value::Map(m) => m.get(&key(name)).cloned(),
             _ => None,
@@ -195,10 +265,21 @@ mod tests {
         assert_eq!(field(0, "label"), Some(Value::String("speaker".into())));
         assert_eq!(field(0, "text"), Some(Value::String("مصدر".into())));
         assert_eq!(field(0, "tag"), None);
-        assert_eq!(field(0, "start").and_then(|v| v.into_rust::<usize>().ok()), Some(4));
-        assert_eq!(field(1, "text"), Some(Value::String(String::new())), "offsets past the end give an empty quote");
-        let Some(Value::Seq(rels)) = doc.get(&key("relations")) else { panic!("relations") };
-        let Value::Map(rel) = &rels[0] else { panic!("relation") };
+        assert_eq!(
+            field(0, "start").and_then(|v| v.into_rust::<usize>().ok()),
+            Some(4)
+        );
+        assert_eq!(
+            field(1, "text"),
+            Some(Value::String(String::new())),
+            "offsets past the end give an empty quote"
+        );
+        let Some(Value::Seq(rels)) = doc.get(&key("relations")) else {
+            panic!("relations")
+        };
+        let Value::Map(rel) = &rels[0] else {
+            panic!("relation")
+        };
         assert_eq!(rel.get(&key("type")), Some(&Value::String("about".into())));
     }
 }

@@ -9,8 +9,6 @@
 //!
 //! Offsets in files are Unicode code points, end-exclusive, as everywhere in the model.
 
-#[doc(hidden)]
-pub mod bench_fixture;
 pub mod error;
 pub mod format;
 pub mod import;
@@ -22,7 +20,7 @@ pub use error::ProjectError;
 pub use format::{FORMAT_VERSION, MAX_FILE_BYTES, parse, parse_str, to_ron_string};
 pub use import::{document_from_bytes, document_from_text_file, project_from_text_files, title_of};
 pub use io::{
-    DiskStamp, Loaded, SaveGuard, load, load_unvalidated, recovery_newer_than, recovery_path, remove_recovery,
-    save, write_atomic, write_recovery,
+    DiskStamp, Loaded, SaveGuard, load, load_unvalidated, recovery_newer_than, recovery_path,
+    remove_recovery, save, write_atomic, write_recovery,
 };
 pub use validate::{Fix, Problem, Severity, apply_fixes, has_errors, validate};

@@ -10,7 +10,9 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::model::{AttributeDef, Document, Project, RelationType, Schema, Span, SpanId, text_sha256};
+use crate::model::{
+    AttributeDef, Document, Project, RelationType, Schema, Span, SpanId, text_sha256,
+};
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,8 +102,18 @@ impl<'s> SchemaIndex<'s> {
     fn new(schema: &'s Schema) -> Self {
         SchemaIndex {
             labels: schema.span_labels.iter().map(|l| l.name.as_str()).collect(),
-            relation_types: schema.relation_types.iter().rev().map(|r| (r.name.as_str(), r)).collect(),
-            attributes: schema.attributes.iter().rev().map(|a| ((a.label.as_str(), a.name.as_str()), a)).collect(),
+            relation_types: schema
+                .relation_types
+                .iter()
+                .rev()
+                .map(|r| (r.name.as_str(), r))
+                .collect(),
+            attributes: schema
+                .attributes
+                .iter()
+                .rev()
+                .map(|a| ((a.label.as_str(), a.name.as_str()), a))
+                .collect(),
         }
     }
 }
@@ -113,8 +125,20 @@ struct Report<'a> {
 }
 
 impl Report<'_> {
-    fn push(&mut self, severity: Severity, item: Option<String>, message: String, fix: Option<Fix>) {
-        self.problems.push(Problem { severity, document: Some(self.doc_id.to_owned()), item, message, fix });
+    fn push(
+        &mut self,
+        severity: Severity,
+        item: Option<String>,
+        message: String,
+        fix: Option<Fix>,
+    ) {
+        self.problems.push(Problem {
+            severity,
+            document: Some(self.doc_id.to_owned()),
+            item,
+            message,
+            fix,
+        });
     }
 
     fn span_error(&mut self, id: SpanId, message: String) {
@@ -122,7 +146,12 @@ impl Report<'_> {
     }
 
     fn relation_error(&mut self, id: u64, message: String) {
-        self.push(Severity::Error, Some(format!("relation {id}")), message, None);
+        self.push(
+            Severity::Error,
+            Some(format!("relation {id}")),
+            message,
+            None,
+        );
     }
 }
 
@@ -137,17 +166,28 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                 severity: Severity::Error,
                 document: Some(doc.id.clone()),
                 item: None,
-                message: format!("document id {} is used by more than one document", quoted(&doc.id)),
+                message: format!(
+                    "document id {} is used by more than one document",
+                    quoted(&doc.id)
+                ),
                 fix: None,
             });
         }
-        let mut report = Report { doc_id: &doc.id, problems: &mut problems };
+        let mut report = Report {
+            doc_id: &doc.id,
+            problems: &mut problems,
+        };
         check_document(&schema, i, doc, &mut report);
     }
     problems
 }
 
-fn check_document(schema: &SchemaIndex<'_>, doc_index: usize, doc: &Document, report: &mut Report<'_>) {
+fn check_document(
+    schema: &SchemaIndex<'_>,
+    doc_index: usize,
+    doc: &Document,
+    report: &mut Report<'_>,
+) {
     if !doc.hash_matches() {
         report.push(
             Severity::Warning,
@@ -161,7 +201,10 @@ fn check_document(schema: &SchemaIndex<'_>, doc_index: usize, doc: &Document, re
     for span in &doc.spans {
         match by_id.entry(span.id) {
             Entry::Occupied(_) => {
-                report.span_error(span.id, format!("span id {} is used by more than one span", span.id));
+                report.span_error(
+                    span.id,
+                    format!("span id {} is used by more than one span", span.id),
+                );
             }
             Entry::Vacant(slot) => {
                 slot.insert(span);
@@ -171,23 +214,40 @@ fn check_document(schema: &SchemaIndex<'_>, doc_index: usize, doc: &Document, re
         if let Some(other) = ranges.insert((span.label.as_str(), span.start, span.end), span.id) {
             report.span_error(
                 span.id,
-                format!("same label {} and range {}..{} as span {other}", quoted(&span.label), span.start, span.end),
+                format!(
+                    "same label {} and range {}..{} as span {other}",
+                    quoted(&span.label),
+                    span.start,
+                    span.end
+                ),
             );
         }
     }
     let mut relation_ids = HashSet::with_capacity(doc.relations.len());
     for r in &doc.relations {
         if !relation_ids.insert(r.id) {
-            report.relation_error(r.id, format!("relation id {} is used by more than one relation", r.id));
+            report.relation_error(
+                r.id,
+                format!("relation id {} is used by more than one relation", r.id),
+            );
         }
         check_relation(schema, &by_id, r, report);
     }
 }
 
-fn check_span(schema: &SchemaIndex<'_>, doc_index: usize, doc: &Document, span: &Span, report: &mut Report<'_>) {
+fn check_span(
+    schema: &SchemaIndex<'_>,
+    doc_index: usize,
+    doc: &Document,
+    span: &Span,
+    report: &mut Report<'_>,
+) {
     let known_label = schema.labels.contains(span.label.as_str());
     if !known_label {
-        report.span_error(span.id, format!("label {} is not in the schema", quoted(&span.label)));
+        report.span_error(
+            span.id,
+            format!("label {} is not in the schema", quoted(&span.label)),
+        );
     }
     check_range_and_quote(doc_index, doc, span, report);
     if known_label {
@@ -200,11 +260,20 @@ fn check_attributes(schema: &SchemaIndex<'_>, span: &Span, report: &mut Report<'
         match schema.attributes.get(&(span.label.as_str(), name.as_str())) {
             None => report.span_error(
                 span.id,
-                format!("attribute {} is not defined for {} spans", quoted(name), quoted(&span.label)),
+                format!(
+                    "attribute {} is not defined for {} spans",
+                    quoted(name),
+                    quoted(&span.label)
+                ),
             ),
             Some(def) if !def.values.contains(value) => report.span_error(
                 span.id,
-                format!("attribute {}={} is not allowed (allowed: {})", shown(name), quoted(value), shown(&def.values.join(", "))),
+                format!(
+                    "attribute {}={} is not allowed (allowed: {})",
+                    shown(name),
+                    quoted(value),
+                    shown(&def.values.join(", "))
+                ),
             ),
             Some(_) => {}
         }
@@ -226,7 +295,10 @@ fn check_range_and_quote(doc_index: usize, doc: &Document, span: &Span, report: 
     let len = doc.len_chars();
     let wrong = match at_offsets {
         None => format!("range {start}..{end} is outside the text ({len} characters)"),
-        Some(_) => format!("quoted text {} is not the text at {start}..{end}", quoted(&span.text)),
+        Some(_) => format!(
+            "quoted text {} is not the text at {start}..{end}",
+            quoted(&span.text)
+        ),
     };
     match find_nearest(doc, &span.text, start) {
         Some(new_start) => {
@@ -245,8 +317,13 @@ fn check_range_and_quote(doc_index: usize, doc: &Document, span: &Span, report: 
                 }),
             );
         }
-        None if span.text.is_empty() => report.span_error(span.id, format!("{wrong}, and the span has no quoted text")),
-        None => report.span_error(span.id, format!("{wrong}, and it occurs nowhere in the document")),
+        None if span.text.is_empty() => {
+            report.span_error(span.id, format!("{wrong}, and the span has no quoted text"))
+        }
+        None => report.span_error(
+            span.id,
+            format!("{wrong}, and it occurs nowhere in the document"),
+        ),
     }
 }
 
@@ -288,8 +365,13 @@ fn find_nearest(doc: &Document, quote: &str, old_start: usize) -> Option<usize> 
     let len = index.len_chars();
     let quote_len = quote.chars().count();
     let lo = old_start.saturating_sub(SEARCH_WINDOW).min(len);
-    let hi = old_start.saturating_add(SEARCH_WINDOW).saturating_add(quote_len).min(len);
-    let window = index.byte_range(text, lo, hi).and_then(|r| Some((r.start, text.get(r)?)));
+    let hi = old_start
+        .saturating_add(SEARCH_WINDOW)
+        .saturating_add(quote_len)
+        .min(len);
+    let window = index
+        .byte_range(text, lo, hi)
+        .and_then(|r| Some((r.start, text.get(r)?)));
     if let Some((base, hay)) = window
         && let Some(found) = nearest_in(doc, hay, base, quote, old_start)
     {
@@ -322,10 +404,18 @@ fn nearest_in(doc: &Document, hay: &str, base: usize, quote: &str, target: usize
     best
 }
 
-fn check_relation(schema: &SchemaIndex<'_>, spans: &HashMap<SpanId, &Span>, r: &crate::model::Relation, report: &mut Report<'_>) {
+fn check_relation(
+    schema: &SchemaIndex<'_>,
+    spans: &HashMap<SpanId, &Span>,
+    r: &crate::model::Relation,
+    report: &mut Report<'_>,
+) {
     let kind = schema.relation_types.get(r.kind.as_str());
     if kind.is_none() {
-        report.relation_error(r.id, format!("relation type {} is not in the schema", quoted(&r.kind)));
+        report.relation_error(
+            r.id,
+            format!("relation type {} is not in the schema", quoted(&r.kind)),
+        );
     }
     let from = spans.get(&r.from);
     let to = spans.get(&r.to);
@@ -364,7 +454,7 @@ pub fn apply_fixes(project: &mut Project, problems: &[Problem]) -> usize {
     }
     let mut applied = 0;
     for (doc_index, fixes) in by_doc {
-        if let Some(doc) = project.documents.get_mut(doc_index) {
+        if let Some(doc) = project.doc_mut(doc_index) {
             applied += apply_document_fixes(doc, &fixes);
         }
     }
@@ -373,7 +463,8 @@ pub fn apply_fixes(project: &mut Project, problems: &[Problem]) -> usize {
 
 fn apply_document_fixes(doc: &mut Document, fixes: &[&Fix]) -> usize {
     // Spans by (id, range), so that each fix moves the span it was made for.
-    let mut position: HashMap<(SpanId, usize, usize), Vec<usize>> = HashMap::with_capacity(doc.spans.len());
+    let mut position: HashMap<(SpanId, usize, usize), Vec<usize>> =
+        HashMap::with_capacity(doc.spans.len());
     for (i, s) in doc.spans.iter().enumerate().rev() {
         position.entry((s.id, s.start, s.end)).or_default().push(i);
     }
@@ -384,11 +475,27 @@ fn apply_document_fixes(doc: &mut Document, fixes: &[&Fix]) -> usize {
                 doc.sha256 = text_sha256(doc.text());
                 applied += 1;
             }
-            Fix::Reanchor { span, old_start, old_end, start, end, .. } => {
-                let Some(candidates) = position.get_mut(&(span, old_start, old_end)) else { continue };
-                let Some(at_new) = doc.slice(start, end) else { continue };
+            Fix::Reanchor {
+                span,
+                old_start,
+                old_end,
+                start,
+                end,
+                ..
+            } => {
+                let Some(candidates) = position.get_mut(&(span, old_start, old_end)) else {
+                    continue;
+                };
+                let Some(at_new) = doc.slice(start, end) else {
+                    continue;
+                };
                 // The span whose quote is at the new range; spans sharing id and range differ by quote.
-                let Some(k) = candidates.iter().rposition(|&i| doc.spans[i].text == at_new) else { continue };
+                let Some(k) = candidates
+                    .iter()
+                    .rposition(|&i| doc.spans[i].text == at_new)
+                else {
+                    continue;
+                };
                 let i = candidates.remove(k);
                 doc.spans[i].start = start;
                 doc.spans[i].end = end;
@@ -411,7 +518,7 @@ mod tests {
 
     fn project_with(d: Document) -> Project {
         let mut p = Project::new("t", "");
-        p.documents.push(d);
+        p.documents.push(d.into());
         p
     }
 
@@ -422,7 +529,11 @@ mod tests {
         assert_eq!(find_nearest(&d, "ab", 4), Some(3));
         assert_eq!(find_nearest(&d, "ab", 100), Some(9));
         assert_eq!(find_nearest(&d, "aaa", 0), None);
-        assert_eq!(find_nearest(&doc("aaaa"), "aa", 2), Some(2), "overlapping occurrences count");
+        assert_eq!(
+            find_nearest(&doc("aaaa"), "aa", 2),
+            Some(2),
+            "overlapping occurrences count"
+        );
         assert_eq!(find_nearest(&d, "", 0), None);
     }
 
@@ -443,7 +554,17 @@ mod tests {
         let problems = validate(&p);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].severity, Severity::Warning);
-        assert_eq!(problems[0].fix, Some(Fix::Reanchor { doc: 0, span: 1, old_start: 6, old_end: 10, start: 4, end: 8 }));
+        assert_eq!(
+            problems[0].fix,
+            Some(Fix::Reanchor {
+                doc: 0,
+                span: 1,
+                old_start: 6,
+                old_end: 10,
+                start: 4,
+                end: 8
+            })
+        );
         assert_eq!(
             problems[0].to_string(),
             "document d: span 1: warning: quoted text \"مصدر\" is not the text at 6..10; it was found at 4..8"
@@ -460,10 +581,15 @@ mod tests {
             label: label.to_owned(),
             start: a,
             end: b,
-            text: "abc def ghi".chars().skip(a).take(b.saturating_sub(a)).collect(),
+            text: "abc def ghi"
+                .chars()
+                .skip(a)
+                .take(b.saturating_sub(a))
+                .collect(),
             note: None,
             attributes: Default::default(),
             annotator: String::new(),
+            origin: None,
         };
         d.spans.push(mk(1, "speaker", 0, 3));
         d.spans.push(mk(1, "claim", 4, 7));
@@ -480,12 +606,27 @@ mod tests {
         let mut missing = mk(7, "entity", 0, 3);
         missing.text = "zzz".into();
         d.spans.push(missing);
-        d.relations.push(Relation { id: 1, kind: "attributed_to".into(), from: 1, to: 3 });
-        d.relations.push(Relation { id: 1, kind: "hates".into(), from: 1, to: 99 });
-        d.relations.push(Relation { id: 2, kind: "about".into(), from: 98, to: 3 });
+        d.relations.push(Relation {
+            id: 1,
+            kind: "attributed_to".into(),
+            from: 1,
+            to: 3,
+        });
+        d.relations.push(Relation {
+            id: 1,
+            kind: "hates".into(),
+            from: 1,
+            to: 99,
+        });
+        d.relations.push(Relation {
+            id: 2,
+            kind: "about".into(),
+            from: 98,
+            to: 3,
+        });
         let mut p = project_with(d.clone());
-        p.documents.push(d);
-        p.documents[1].sha256 = "0".repeat(64);
+        p.documents.push(d.into());
+        p.doc_mut(1).expect("doc").sha256 = "0".repeat(64);
         let lines: Vec<String> = validate(&p).iter().map(ToString::to_string).collect();
         let expect = [
             "span 1: error: span id 1 is used by more than one span",
@@ -505,10 +646,19 @@ mod tests {
             "document d: warning: the text does not match its recorded SHA-256",
         ];
         for e in expect {
-            assert!(lines.iter().any(|l| l.contains(e)), "missing {e:?} in {lines:#?}");
+            assert!(
+                lines.iter().any(|l| l.contains(e)),
+                "missing {e:?} in {lines:#?}"
+            );
         }
-        let in_first = lines.iter().take_while(|l| !l.contains("more than one document")).count();
-        assert_eq!(in_first, 13, "nothing else reported for the first document: {lines:#?}");
+        let in_first = lines
+            .iter()
+            .take_while(|l| !l.contains("more than one document"))
+            .count();
+        assert_eq!(
+            in_first, 13,
+            "nothing else reported for the first document: {lines:#?}"
+        );
         assert!(has_errors(&validate(&p)));
         assert!(!has_errors(&validate(&Project::new("", ""))));
     }

@@ -48,7 +48,11 @@ pub struct SpanKey {
 
 impl SpanKey {
     fn of(span: &Span) -> Self {
-        SpanKey { start: span.start, end: span.end, label: span.label.clone() }
+        SpanKey {
+            start: span.start,
+            end: span.end,
+            label: span.label.clone(),
+        }
     }
 
     fn overlaps(&self, other: &SpanKey) -> bool {
@@ -173,7 +177,9 @@ pub enum AdjudicationError {
         message: String,
     },
     /// A recorded decision names no (remaining) difference.
-    #[error("no difference of kind {kind:?} at {start}..{end} in document {document} to apply the recorded decision to")]
+    #[error(
+        "no difference of kind {kind:?} at {start}..{end} in document {document} to apply the recorded decision to"
+    )]
     NoMatchingDifference {
         /// The document id of the record.
         document: String,
@@ -265,9 +271,14 @@ pub struct Adjudication {
 /// Starts adjudicating `projects` (two or more copies of the same documents); `reviewer` is
 /// recorded as the gold project's annotator. The first project gives the schema, name and
 /// document ids of the gold copy.
-pub fn adjudicate(projects: &[&Project], reviewer: &str) -> Result<Adjudication, AdjudicationError> {
+pub fn adjudicate(
+    projects: &[&Project],
+    reviewer: &str,
+) -> Result<Adjudication, AdjudicationError> {
     let Some(first) = projects.first().filter(|_| projects.len() >= 2) else {
-        return Err(AdjudicationError::TooFewAnnotators { found: projects.len() });
+        return Err(AdjudicationError::TooFewAnnotators {
+            found: projects.len(),
+        });
     };
     let labels = LabelSet::from_projects(projects);
     let matching = match_documents(projects);
@@ -278,7 +289,11 @@ pub fn adjudicate(projects: &[&Project], reviewer: &str) -> Result<Adjudication,
         only_in_some: matching
             .partial
             .iter()
-            .map(|m| PartialDocument { ids: m.ids(), title: m.first().map(|d| d.title.clone()).unwrap_or_default(), sha256: m.sha256.clone() })
+            .map(|m| PartialDocument {
+                ids: m.ids(),
+                title: m.first().map(|d| d.title.clone()).unwrap_or_default(),
+                sha256: m.sha256.clone(),
+            })
             .collect(),
         differences: Vec::new(),
         decisions: Vec::new(),
@@ -315,8 +330,12 @@ fn relation_table(docs: &[&Document]) -> BTreeMap<(String, SpanKey, SpanKey), Ve
     let mut table: BTreeMap<(String, SpanKey, SpanKey), Vec<usize>> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
         for r in &d.relations {
-            let (Some(from), Some(to)) = (d.span(r.from), d.span(r.to)) else { continue };
-            let holders = table.entry((r.kind.clone(), SpanKey::of(from), SpanKey::of(to))).or_default();
+            let (Some(from), Some(to)) = (d.span(r.from), d.span(r.to)) else {
+                continue;
+            };
+            let holders = table
+                .entry((r.kind.clone(), SpanKey::of(from), SpanKey::of(to)))
+                .or_default();
             if holders.last() != Some(&i) {
                 holders.push(i);
             }
@@ -358,7 +377,11 @@ fn rival_groups(rest: &[(SpanKey, Vec<usize>)]) -> Vec<Vec<usize>> {
 fn kind_of(candidates: &[Candidate]) -> DifferenceKind {
     match candidates {
         [_] => DifferenceKind::OnlyInSome,
-        [first, rest @ ..] if rest.iter().all(|c| (c.key.start, c.key.end) == (first.key.start, first.key.end)) => {
+        [first, rest @ ..]
+            if rest
+                .iter()
+                .all(|c| (c.key.start, c.key.end) == (first.key.start, first.key.end)) =>
+        {
             DifferenceKind::OtherLabel
         }
         _ => DifferenceKind::Boundaries,
@@ -369,7 +392,10 @@ impl Adjudication {
     fn add_document(&mut self, docs: &[&Document], labels: &LabelSet) {
         let n = docs.len();
         let doc_index = self.documents.len();
-        let mut agreed = Agreed { spans: Vec::new(), relations: Vec::new() };
+        let mut agreed = Agreed {
+            spans: Vec::new(),
+            relations: Vec::new(),
+        };
         let mut templates = HashMap::new();
         let mut rest: Vec<(SpanKey, Vec<usize>)> = Vec::new();
         for (key, holders) in span_table(docs) {
@@ -388,19 +414,41 @@ impl Adjudication {
                 .iter()
                 .map(|&i| {
                     let (key, who) = &rest[i];
-                    let text = templates.get(key).map(|s| s.text.clone()).unwrap_or_default();
-                    Candidate { key: key.clone(), text, annotators: who.clone() }
+                    let text = templates
+                        .get(key)
+                        .map(|s| s.text.clone())
+                        .unwrap_or_default();
+                    Candidate {
+                        key: key.clone(),
+                        text,
+                        annotators: who.clone(),
+                    }
                 })
                 .collect();
             spans.sort_by_key(|c| order(&c.key));
-            self.differences.push(Difference { document: doc_index, kind: kind_of(&spans), spans, relation: None });
+            self.differences.push(Difference {
+                document: doc_index,
+                kind: kind_of(&spans),
+                spans,
+                relation: None,
+            });
         }
         for ((kind, from, to), who) in relation_table(docs) {
-            let relation = RelationCandidate { kind, from, to, annotators: who };
+            let relation = RelationCandidate {
+                kind,
+                from,
+                to,
+                annotators: who,
+            };
             if relation.annotators.len() == n {
                 agreed.relations.push(relation);
             } else {
-                let d = Difference { document: doc_index, kind: DifferenceKind::Relation, spans: Vec::new(), relation: Some(relation) };
+                let d = Difference {
+                    document: doc_index,
+                    kind: DifferenceKind::Relation,
+                    spans: Vec::new(),
+                    relation: Some(relation),
+                };
                 self.differences.push(d);
             }
         }
@@ -421,7 +469,10 @@ impl Adjudication {
 
     /// Indices of the differences without a decision.
     pub fn undecided(&self) -> impl Iterator<Item = usize> + '_ {
-        self.decisions.iter().enumerate().filter_map(|(i, d)| d.is_none().then_some(i))
+        self.decisions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.is_none().then_some(i))
     }
 
     /// Records `decision` for difference `index` (replacing an earlier one), after checking
@@ -429,10 +480,18 @@ impl Adjudication {
     /// range inside the text, and is not applied to a relation.
     pub fn decide(&mut self, index: usize, decision: Decision) -> Result<(), AdjudicationError> {
         let count = self.differences.len();
-        let diff = self.differences.get(index).ok_or(AdjudicationError::NoSuchDifference { index, count })?;
+        let diff = self
+            .differences
+            .get(index)
+            .ok_or(AdjudicationError::NoSuchDifference { index, count })?;
         let annotators = self.annotators.len();
         match &decision {
-            Decision::Pick(a) if *a >= annotators => return Err(AdjudicationError::NoSuchAnnotator { index: *a, count: annotators }),
+            Decision::Pick(a) if *a >= annotators => {
+                return Err(AdjudicationError::NoSuchAnnotator {
+                    index: *a,
+                    count: annotators,
+                });
+            }
             Decision::Edit(range, label) => self.check_edit(index, diff, range, label)?,
             _ => {}
         }
@@ -459,11 +518,17 @@ impl Adjudication {
     /// Applies saved decisions: each goes to the first difference, in order, with its
     /// document, range and kind that no earlier record of this call took. Stops at the first
     /// record that matches nothing or does not apply.
-    pub fn apply_recorded(&mut self, records: &[RecordedDecision]) -> Result<(), AdjudicationError> {
+    pub fn apply_recorded(
+        &mut self,
+        records: &[RecordedDecision],
+    ) -> Result<(), AdjudicationError> {
         let mut taken = vec![false; self.differences.len()];
         for r in records {
             let found = self.differences.iter().enumerate().position(|(i, d)| {
-                !taken[i] && d.kind == r.kind && d.range() == r.range && self.documents[d.document].id == r.document
+                !taken[i]
+                    && d.kind == r.kind
+                    && d.range() == r.range
+                    && self.documents[d.document].id == r.document
             });
             let Some(index) = found else {
                 return Err(AdjudicationError::NoMatchingDifference {
@@ -486,8 +551,17 @@ impl Adjudication {
         }
     }
 
-    fn check_edit(&self, index: usize, diff: &Difference, range: &Range<usize>, label: &str) -> Result<(), AdjudicationError> {
-        let bad = |message: String| AdjudicationError::BadEdit { difference: index, message };
+    fn check_edit(
+        &self,
+        index: usize,
+        diff: &Difference,
+        range: &Range<usize>,
+        label: &str,
+    ) -> Result<(), AdjudicationError> {
+        let bad = |message: String| AdjudicationError::BadEdit {
+            difference: index,
+            message,
+        };
         if diff.relation.is_some() {
             return Err(bad("a relation can only be kept or dropped".to_owned()));
         }
@@ -496,23 +570,45 @@ impl Adjudication {
         }
         let len = self.documents[diff.document].len_chars();
         if range.start >= range.end || range.end > len {
-            return Err(bad(format!("range {}..{} is empty or outside the text ({len} characters)", range.start, range.end)));
+            return Err(bad(format!(
+                "range {}..{} is empty or outside the text ({len} characters)",
+                range.start, range.end
+            )));
         }
         Ok(())
     }
 
     /// The spans a decided span difference keeps: (key, annotators who had it exactly).
     fn kept_spans(&self, diff: &Difference, decision: &Decision) -> Vec<(SpanKey, Vec<usize>)> {
-        let by = |a: usize| diff.spans.iter().filter(|c| c.annotators.contains(&a)).map(|c| (c.key.clone(), c.annotators.clone())).collect();
+        let by = |a: usize| {
+            diff.spans
+                .iter()
+                .filter(|c| c.annotators.contains(&a))
+                .map(|c| (c.key.clone(), c.annotators.clone()))
+                .collect()
+        };
         match decision {
             Decision::PickLeft => by(0),
             Decision::PickRight => by(1),
             Decision::Pick(a) => by(*a),
-            Decision::KeepBoth => diff.spans.iter().map(|c| (c.key.clone(), c.annotators.clone())).collect(),
+            Decision::KeepBoth => diff
+                .spans
+                .iter()
+                .map(|c| (c.key.clone(), c.annotators.clone()))
+                .collect(),
             Decision::DropBoth => Vec::new(),
             Decision::Edit(range, label) => {
-                let key = SpanKey { start: range.start, end: range.end, label: label.clone() };
-                let who = diff.spans.iter().find(|c| c.key == key).map(|c| c.annotators.clone()).unwrap_or_default();
+                let key = SpanKey {
+                    start: range.start,
+                    end: range.end,
+                    label: label.clone(),
+                };
+                let who = diff
+                    .spans
+                    .iter()
+                    .find(|c| c.key == key)
+                    .map(|c| c.annotators.clone())
+                    .unwrap_or_default();
                 vec![(key, who)]
             }
         }
@@ -536,31 +632,49 @@ impl Adjudication {
     pub fn gold(&self) -> Result<GoldProject, AdjudicationError> {
         let mut undecided = self.undecided();
         if let Some(first) = undecided.next() {
-            return Err(AdjudicationError::Undecided { count: 1 + undecided.count(), first });
+            return Err(AdjudicationError::Undecided {
+                count: 1 + undecided.count(),
+                first,
+            });
         }
         let mut project = Project::new(self.name.clone(), self.reviewer.clone());
         project.schema = self.schema.clone();
         let mut dropped = Vec::new();
         for (i, source) in self.documents.iter().enumerate() {
             let doc = self.gold_document(i, source, &mut dropped);
-            project.documents.push(doc);
+            project.documents.push(doc.into());
         }
-        Ok(GoldProject { project, dropped_relations: dropped })
+        Ok(GoldProject {
+            project,
+            dropped_relations: dropped,
+        })
     }
 
     /// The decided differences of document `doc`, with their decisions.
     fn decided_in(&self, doc: usize) -> impl Iterator<Item = (&Difference, &Decision)> {
-        self.differences.iter().zip(&self.decisions).filter(move |(d, _)| d.document == doc).filter_map(|(d, c)| Some((d, c.as_ref()?)))
+        self.differences
+            .iter()
+            .zip(&self.decisions)
+            .filter(move |(d, _)| d.document == doc)
+            .filter_map(|(d, c)| Some((d, c.as_ref()?)))
     }
 
-    fn gold_document(&self, doc: usize, source: &Document, dropped: &mut Vec<DroppedRelation>) -> Document {
+    fn gold_document(
+        &self,
+        doc: usize,
+        source: &Document,
+        dropped: &mut Vec<DroppedRelation>,
+    ) -> Document {
         let agreed = &self.agreed[doc];
         // Kept spans: key → (annotators, template).
         let mut kept: BTreeMap<SpanKey, (BTreeSet<usize>, Option<Span>)> = BTreeMap::new();
         // Where a rival span's relations go: candidate key → the one span that replaced it.
         let mut redirect: HashMap<SpanKey, SpanKey> = HashMap::new();
         for (key, who, template) in &agreed.spans {
-            kept.insert(key.clone(), (who.iter().copied().collect(), Some(template.clone())));
+            kept.insert(
+                key.clone(),
+                (who.iter().copied().collect(), Some(template.clone())),
+            );
         }
         let mut relations: Vec<RelationCandidate> = agreed.relations.clone();
         for (diff, decision) in self.decided_in(doc) {
@@ -578,19 +692,37 @@ impl Adjudication {
             }
             for (key, who) in spans {
                 let template = self.template_for(doc, diff, &key);
-                let entry = kept.entry(key).or_insert_with(|| (BTreeSet::new(), template));
+                let entry = kept
+                    .entry(key)
+                    .or_insert_with(|| (BTreeSet::new(), template));
                 entry.0.extend(who);
             }
         }
-        let mut gold = Document::new(source.id.clone(), source.title.clone(), source.source.clone(), source.text());
+        let mut gold = Document::new(
+            source.id.clone(),
+            source.title.clone(),
+            source.source.clone(),
+            source.text(),
+        );
         gold.status = DocStatus::Done;
         let mut ids: HashMap<SpanKey, u64> = HashMap::with_capacity(kept.len());
         for (key, (who, template)) in kept {
             let id = gold.spans.len() as u64 + 1;
-            let names: Vec<&str> = who.iter().filter_map(|&a| self.annotators.get(a).map(String::as_str)).collect();
-            let Some(mut span) = gold.make_span(id, &key.label, key.start, key.end, &names.join(",")) else { continue };
+            let names: Vec<&str> = who
+                .iter()
+                .filter_map(|&a| self.annotators.get(a).map(String::as_str))
+                .collect();
+            let Some(mut span) =
+                gold.make_span(id, &key.label, key.start, key.end, &names.join(","))
+            else {
+                continue;
+            };
             if let Some(t) = template {
-                span.attributes = t.attributes.into_iter().filter(|(n, _)| self.schema.attribute(&key.label, n).is_some()).collect();
+                span.attributes = t
+                    .attributes
+                    .into_iter()
+                    .filter(|(n, _)| self.schema.attribute(&key.label, n).is_some())
+                    .collect();
                 span.note = t.note;
             }
             ids.insert(key, id);
@@ -607,7 +739,12 @@ impl Adjudication {
         let templates = &self.templates[doc];
         templates
             .get(key)
-            .or_else(|| diff.spans.iter().find(|c| c.key.label == key.label).and_then(|c| templates.get(&c.key)))
+            .or_else(|| {
+                diff.spans
+                    .iter()
+                    .find(|c| c.key.label == key.label)
+                    .and_then(|c| templates.get(&c.key))
+            })
             .cloned()
     }
 
@@ -619,17 +756,33 @@ impl Adjudication {
         redirect: &HashMap<SpanKey, SpanKey>,
         dropped: &mut Vec<DroppedRelation>,
     ) {
-        let resolve = |k: &SpanKey| ids.get(k).copied().or_else(|| redirect.get(k).and_then(|r| ids.get(r).copied()));
+        let resolve = |k: &SpanKey| {
+            ids.get(k)
+                .copied()
+                .or_else(|| redirect.get(k).and_then(|r| ids.get(r).copied()))
+        };
         let mut seen = BTreeSet::new();
         for r in relations {
             let reason = match (resolve(&r.from), resolve(&r.to)) {
                 (Some(from), Some(to)) => {
-                    let labels = gold.span(from).zip(gold.span(to)).map(|(f, t)| (f.label.clone(), t.label.clone()));
-                    let allowed = labels.as_ref().is_some_and(|(f, t)| self.schema.relation_type(&r.kind).is_some_and(|k| k.allows(f, t)));
+                    let labels = gold
+                        .span(from)
+                        .zip(gold.span(to))
+                        .map(|(f, t)| (f.label.clone(), t.label.clone()));
+                    let allowed = labels.as_ref().is_some_and(|(f, t)| {
+                        self.schema
+                            .relation_type(&r.kind)
+                            .is_some_and(|k| k.allows(f, t))
+                    });
                     if allowed {
                         if seen.insert((r.kind.clone(), from, to)) {
                             let id = gold.relations.len() as u64 + 1;
-                            gold.relations.push(Relation { id, kind: r.kind.clone(), from, to });
+                            gold.relations.push(Relation {
+                                id,
+                                kind: r.kind.clone(),
+                                from,
+                                to,
+                            });
                         }
                         continue;
                     }
@@ -637,7 +790,11 @@ impl Adjudication {
                 }
                 _ => "an endpoint span is not in the gold copy",
             };
-            dropped.push(DroppedRelation { document: gold.id.clone(), relation: r, reason: reason.to_owned() });
+            dropped.push(DroppedRelation {
+                document: gold.id.clone(),
+                relation: r,
+                reason: reason.to_owned(),
+            });
         }
     }
 }

@@ -35,8 +35,16 @@ pub fn annotator_names(projects: &[&Project]) -> Vec<String> {
     let mut names: Vec<String> = Vec::with_capacity(projects.len());
     for (i, p) in projects.iter().enumerate() {
         let cleaned = p.annotator.replace(',', " ").trim().to_owned();
-        let name = if cleaned.is_empty() { format!("annotator {}", i + 1) } else { cleaned };
-        let name = if names.contains(&name) { format!("{name} ({})", i + 1) } else { name };
+        let name = if cleaned.is_empty() {
+            format!("annotator {}", i + 1)
+        } else {
+            cleaned
+        };
+        let name = if names.contains(&name) {
+            format!("{name} ({})", i + 1)
+        } else {
+            name
+        };
         names.push(name);
     }
     names
@@ -90,7 +98,12 @@ impl Score {
             (Some(p), Some(r)) if p + r > 0.0 => Some(2.0 * p * r / (p + r)),
             _ => Some(0.0),
         };
-        Score { counts, precision, recall, f1 }
+        Score {
+            counts,
+            precision,
+            recall,
+            f1,
+        }
     }
 }
 
@@ -106,7 +119,10 @@ pub struct PerLabel<T> {
 impl<T> PerLabel<T> {
     /// The value of label `name`.
     pub fn label(&self, name: &str) -> Option<&T> {
-        self.by_label.iter().find(|(l, _)| l == name).map(|(_, v)| v)
+        self.by_label
+            .iter()
+            .find(|(l, _)| l == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -226,7 +242,11 @@ fn relation_types(projects: &[&Project]) -> Vec<String> {
     }
     let mut unknown: Vec<String> = projects
         .iter()
-        .flat_map(|p| p.documents.iter().flat_map(|d| d.relations.iter().map(|r| r.kind.clone())))
+        .flat_map(|p| {
+            p.documents
+                .iter()
+                .flat_map(|d| d.relations.iter().map(|r| r.kind.clone()))
+        })
         .filter(|k| !types.contains(k))
         .collect();
     unknown.sort_unstable();
@@ -252,7 +272,12 @@ struct Prepared {
     tokens: Vec<usize>,
 }
 
-fn prepare(doc: &Document, labels: &LabelSet, types: &HashMap<&str, usize>, tokens: &[crate::model::tokens::Token]) -> Prepared {
+fn prepare(
+    doc: &Document,
+    labels: &LabelSet,
+    types: &HashMap<&str, usize>,
+    tokens: &[crate::model::tokens::Token],
+) -> Prepared {
     let n = labels.span_labels().len();
     let mut spans: Vec<Vec<Range2>> = vec![Vec::new(); n];
     let mut endpoint = HashMap::with_capacity(doc.spans.len());
@@ -270,20 +295,33 @@ fn prepare(doc: &Document, labels: &LabelSet, types: &HashMap<&str, usize>, toke
         .iter()
         .map(|list| {
             let mut m = 0;
-            list.iter().map(|&(_, e)| {
-                m = m.max(e);
-                m
-            }).collect()
+            list.iter()
+                .map(|&(_, e)| {
+                    m = m.max(e);
+                    m
+                })
+                .collect()
         })
         .collect();
     let mut relations: Vec<RelationKey> = doc
         .relations
         .iter()
-        .filter_map(|r| Some((*types.get(r.kind.as_str())?, *endpoint.get(&r.from)?, *endpoint.get(&r.to)?)))
+        .filter_map(|r| {
+            Some((
+                *types.get(r.kind.as_str())?,
+                *endpoint.get(&r.from)?,
+                *endpoint.get(&r.to)?,
+            ))
+        })
         .collect();
     relations.sort_unstable();
     relations.dedup();
-    Prepared { spans, max_end, relations, tokens: token_labels(doc, tokens, labels) }
+    Prepared {
+        spans,
+        max_end,
+        relations,
+        tokens: token_labels(doc, tokens, labels),
+    }
 }
 
 /// Whether some range of `sorted` (with running maximum ends `max_end`) overlaps `x`.
@@ -331,18 +369,40 @@ impl PairCounts {
     fn count(&mut self, r: &Prepared, o: &Prepared) {
         for (l, (rs, os)) in r.spans.iter().zip(&o.spans).enumerate() {
             let tp = common(rs, os);
-            let ex = MatchCounts { reference: rs.len() as u64, other: os.len() as u64, matched_reference: tp, matched_other: tp };
+            let ex = MatchCounts {
+                reference: rs.len() as u64,
+                other: os.len() as u64,
+                matched_reference: tp,
+                matched_other: tp,
+            };
             self.exact[l].add(&ex);
-            let found_ref = rs.iter().filter(|&&x| overlaps_any(os, &o.max_end[l], x)).count() as u64;
-            let found_other = os.iter().filter(|&&x| overlaps_any(rs, &r.max_end[l], x)).count() as u64;
-            let ov = MatchCounts { matched_reference: found_ref, matched_other: found_other, ..ex };
+            let found_ref = rs
+                .iter()
+                .filter(|&&x| overlaps_any(os, &o.max_end[l], x))
+                .count() as u64;
+            let found_other = os
+                .iter()
+                .filter(|&&x| overlaps_any(rs, &r.max_end[l], x))
+                .count() as u64;
+            let ov = MatchCounts {
+                matched_reference: found_ref,
+                matched_other: found_other,
+                ..ex
+            };
             self.overlap[l].add(&ov);
         }
         for (t, counts) in self.relations.iter_mut().enumerate() {
-            let of_type = |p: &Prepared| -> Vec<RelationKey> { p.relations.iter().filter(|k| k.0 == t).copied().collect() };
+            let of_type = |p: &Prepared| -> Vec<RelationKey> {
+                p.relations.iter().filter(|k| k.0 == t).copied().collect()
+            };
             let (rr, oo) = (of_type(r), of_type(o));
             let tp = common(&rr, &oo);
-            counts.add(&MatchCounts { reference: rr.len() as u64, other: oo.len() as u64, matched_reference: tp, matched_other: tp });
+            counts.add(&MatchCounts {
+                reference: rr.len() as u64,
+                other: oo.len() as u64,
+                matched_reference: tp,
+                matched_other: tp,
+            });
         }
         for (&a, &b) in r.tokens.iter().zip(&o.tokens) {
             self.confusion.add(a, b);
@@ -378,7 +438,10 @@ impl Counts {
                 pairs.push((a, b, PairCounts::new(labels, types)));
             }
         }
-        Counts { pairs, raters: RaterCounts::new(annotators, labels) }
+        Counts {
+            pairs,
+            raters: RaterCounts::new(annotators, labels),
+        }
     }
 
     fn of_document(prepared: &[Prepared], labels: usize, types: usize) -> Self {
@@ -418,12 +481,23 @@ fn scores(counts: &[MatchCounts], names: &[String]) -> PerLabel<Score> {
     }
     PerLabel {
         overall: Score::from_counts(total),
-        by_label: names.iter().cloned().zip(counts.iter().map(|c| Score::from_counts(*c))).collect(),
+        by_label: names
+            .iter()
+            .cloned()
+            .zip(counts.iter().map(|c| Score::from_counts(*c)))
+            .collect(),
     }
 }
 
 fn per_label<T>(names: &[String], overall: T, f: impl Fn(usize) -> T) -> PerLabel<T> {
-    PerLabel { overall, by_label: names.iter().enumerate().map(|(i, n)| (n.clone(), f(i + 1))).collect() }
+    PerLabel {
+        overall,
+        by_label: names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), f(i + 1)))
+            .collect(),
+    }
 }
 
 fn agreement_of(counts: &Counts, names: &Names<'_>) -> Agreement {
@@ -436,15 +510,21 @@ fn agreement_of(counts: &Counts, names: &Names<'_>) -> Agreement {
             exact: scores(&pc.exact, names.labels),
             overlap: scores(&pc.overlap, names.labels),
             relations: scores(&pc.relations, names.types),
-            cohen_kappa: per_label(names.labels, pc.confusion.cohen_kappa(), |c| pc.confusion.binary(c).cohen_kappa()),
+            cohen_kappa: per_label(names.labels, pc.confusion.cohen_kappa(), |c| {
+                pc.confusion.binary(c).cohen_kappa()
+            }),
         })
         .collect();
     let r = &counts.raters;
     Agreement {
         tokens: r.units(),
         pairs,
-        fleiss_kappa: per_label(names.labels, r.fleiss_kappa(), |c| r.binary(c).fleiss_kappa()),
-        krippendorff_alpha: per_label(names.labels, r.krippendorff_alpha(), |c| r.binary(c).krippendorff_alpha()),
+        fleiss_kappa: per_label(names.labels, r.fleiss_kappa(), |c| {
+            r.binary(c).fleiss_kappa()
+        }),
+        krippendorff_alpha: per_label(names.labels, r.krippendorff_alpha(), |c| {
+            r.binary(c).krippendorff_alpha()
+        }),
     }
 }
 
@@ -455,11 +535,21 @@ pub fn agreement(projects: &[&Project]) -> AgreementReport {
 }
 
 /// [`agreement`], calling `progress(done, total)` after each document compared.
-pub fn agreement_with_progress(projects: &[&Project], progress: &mut dyn FnMut(usize, usize)) -> AgreementReport {
+pub fn agreement_with_progress(
+    projects: &[&Project],
+    progress: &mut dyn FnMut(usize, usize),
+) -> AgreementReport {
     let labels = LabelSet::from_projects(projects);
     let types = relation_types(projects);
-    let type_index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
-    let names = Names { labels: labels.span_labels(), types: &types };
+    let type_index: HashMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    let names = Names {
+        labels: labels.span_labels(),
+        types: &types,
+    };
     let matching = match_documents(projects);
     let mut corpus = Counts::new(projects.len(), labels.len(), types.len());
     let mut documents = Vec::with_capacity(matching.complete.len());
@@ -467,7 +557,10 @@ pub fn agreement_with_progress(projects: &[&Project], progress: &mut dyn FnMut(u
     for (i, m) in matching.complete.iter().enumerate() {
         let docs: Vec<&Document> = m.documents.iter().flatten().copied().collect();
         let tokens = docs.first().map(|d| tokenize(d.text())).unwrap_or_default();
-        let prepared: Vec<Prepared> = docs.iter().map(|d| prepare(d, &labels, &type_index, &tokens)).collect();
+        let prepared: Vec<Prepared> = docs
+            .iter()
+            .map(|d| prepare(d, &labels, &type_index, &tokens))
+            .collect();
         let counts = Counts::of_document(&prepared, labels.len(), types.len());
         corpus.merge(&counts);
         documents.push(DocumentAgreement {
@@ -481,7 +574,11 @@ pub fn agreement_with_progress(projects: &[&Project], progress: &mut dyn FnMut(u
     let only_in_some = matching
         .partial
         .iter()
-        .map(|m| PartialDocument { ids: m.ids(), title: m.first().map(|d| d.title.clone()).unwrap_or_default(), sha256: m.sha256.clone() })
+        .map(|m| PartialDocument {
+            ids: m.ids(),
+            title: m.first().map(|d| d.title.clone()).unwrap_or_default(),
+            sha256: m.sha256.clone(),
+        })
         .collect();
     AgreementReport {
         annotators: annotator_names(projects),
@@ -499,16 +596,27 @@ mod tests {
     use super::*;
     use crate::model::Relation;
 
-    fn project(annotator: &str, text: &str, spans: &[(&str, usize, usize)], relations: &[(&str, u64, u64)]) -> Project {
+    fn project(
+        annotator: &str,
+        text: &str,
+        spans: &[(&str, usize, usize)],
+        relations: &[(&str, u64, u64)],
+    ) -> Project {
         let mut p = Project::new("p", annotator);
         let mut d = Document::new("d", "", "", text);
         for (i, (label, s, e)) in spans.iter().enumerate() {
-            d.spans.extend(d.make_span(i as u64 + 1, label, *s, *e, annotator));
+            d.spans
+                .extend(d.make_span(i as u64 + 1, label, *s, *e, annotator));
         }
         for (i, (kind, from, to)) in relations.iter().enumerate() {
-            d.relations.push(Relation { id: i as u64 + 1, kind: (*kind).into(), from: *from, to: *to });
+            d.relations.push(Relation {
+                id: i as u64 + 1,
+                kind: (*kind).into(),
+                from: *from,
+                to: *to,
+            });
         }
-        p.documents.push(d);
+        p.documents.push(d.into());
         p
     }
 
@@ -516,15 +624,48 @@ mod tests {
 
     #[test]
     fn exact_and_overlap_scores_of_a_pair() {
-        let a = project("a", TEXT, &[("speaker", 4, 13), ("claim", 17, 28), ("entity", 17, 23)], &[("attributed_to", 2, 1)]);
-        let b = project("b", TEXT, &[("speaker", 4, 8), ("claim", 17, 28), ("speaker", 17, 23)], &[("attributed_to", 2, 1)]);
+        let a = project(
+            "a",
+            TEXT,
+            &[("speaker", 4, 13), ("claim", 17, 28), ("entity", 17, 23)],
+            &[("attributed_to", 2, 1)],
+        );
+        let b = project(
+            "b",
+            TEXT,
+            &[("speaker", 4, 8), ("claim", 17, 28), ("speaker", 17, 23)],
+            &[("attributed_to", 2, 1)],
+        );
         let r = agreement(&[&a, &b]);
         let p = r.corpus.pair(0, 1).expect("pair");
-        assert_eq!(p.exact.overall.counts, MatchCounts { reference: 3, other: 3, matched_reference: 1, matched_other: 1 });
-        assert_eq!(p.overlap.label("speaker").map(|s| s.counts), Some(MatchCounts { reference: 1, other: 2, matched_reference: 1, matched_other: 1 }));
-        assert_eq!(p.overlap.label("speaker").and_then(|s| s.f1), Some(2.0 * 0.5 / 1.5));
+        assert_eq!(
+            p.exact.overall.counts,
+            MatchCounts {
+                reference: 3,
+                other: 3,
+                matched_reference: 1,
+                matched_other: 1
+            }
+        );
+        assert_eq!(
+            p.overlap.label("speaker").map(|s| s.counts),
+            Some(MatchCounts {
+                reference: 1,
+                other: 2,
+                matched_reference: 1,
+                matched_other: 1
+            })
+        );
+        assert_eq!(
+            p.overlap.label("speaker").and_then(|s| s.f1),
+            Some(2.0 * 0.5 / 1.5)
+        );
         assert_eq!(p.exact.label("entity").and_then(|s| s.f1), Some(0.0));
-        assert_eq!(p.relations.overall.f1, Some(0.0), "the speaker endpoint differs");
+        assert_eq!(
+            p.relations.overall.f1,
+            Some(0.0),
+            "the speaker endpoint differs"
+        );
         assert_eq!(p.relations.label("about").and_then(|s| s.f1), None);
         assert_eq!(r.documents.len(), 1);
         assert_eq!(r.corpus.tokens, 6);
@@ -532,8 +673,18 @@ mod tests {
 
     #[test]
     fn relations_match_by_endpoints_not_ids() {
-        let a = project("a", TEXT, &[("speaker", 4, 13), ("claim", 17, 28)], &[("attributed_to", 2, 1)]);
-        let b = project("b", TEXT, &[("claim", 17, 28), ("speaker", 4, 13)], &[("attributed_to", 1, 2)]);
+        let a = project(
+            "a",
+            TEXT,
+            &[("speaker", 4, 13), ("claim", 17, 28)],
+            &[("attributed_to", 2, 1)],
+        );
+        let b = project(
+            "b",
+            TEXT,
+            &[("claim", 17, 28), ("speaker", 4, 13)],
+            &[("attributed_to", 1, 2)],
+        );
         let r = agreement(&[&a, &b]);
         assert_eq!(r.corpus.pairs[0].relations.overall.f1, Some(1.0));
         assert_eq!(r.corpus.pairs[0].cohen_kappa.overall, Some(1.0));
@@ -544,14 +695,18 @@ mod tests {
     fn names_are_unique_and_comma_free() {
         let p = |a: &str| Project::new("p", a);
         let (a, b, c, d) = (p("ali, mona"), p(""), p("ali  mona"), p("x"));
-        assert_eq!(annotator_names(&[&a, &b, &c, &d]), ["ali  mona", "annotator 2", "ali  mona (3)", "x"]);
+        assert_eq!(
+            annotator_names(&[&a, &b, &c, &d]),
+            ["ali  mona", "annotator 2", "ali  mona (3)", "x"]
+        );
     }
 
     #[test]
     fn partial_documents_are_listed_and_corpus_pools_counts() {
         let a = project("a", TEXT, &[("speaker", 4, 13)], &[]);
         let mut b = project("b", TEXT, &[("speaker", 4, 13)], &[]);
-        b.documents.push(Document::new("extra", "Extra", "", "نص آخر"));
+        b.documents
+            .push(Document::new("extra", "Extra", "", "نص آخر").into());
         let r = agreement(&[&a, &b]);
         assert_eq!(r.only_in_some.len(), 1);
         assert_eq!(r.only_in_some[0].ids, [None, Some("extra".to_owned())]);

@@ -40,15 +40,27 @@ struct Index<'d> {
 impl<'d> Index<'d> {
     fn new(doc: &'d Document) -> Self {
         let longest = doc.spans.iter().map(|s| s.end - s.start).max().unwrap_or(0);
-        let exact = doc.spans.iter().map(|s| (s.start, s.end, s.label.as_str())).collect();
-        Index { spans: &doc.spans, longest, exact }
+        let exact = doc
+            .spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.as_str()))
+            .collect();
+        Index {
+            spans: &doc.spans,
+            longest,
+            exact,
+        }
     }
 
     /// Spans overlapping `start..end` (the model keeps spans sorted by start).
     fn overlapping(&self, start: usize, end: usize) -> impl Iterator<Item = &'d Span> + '_ {
-        let from = self.spans.partition_point(|s| s.start + self.longest <= start);
+        let from = self
+            .spans
+            .partition_point(|s| s.start + self.longest <= start);
         let to = self.spans.partition_point(|s| s.start < end);
-        self.spans[from..to.max(from)].iter().filter(move |s| s.end > start)
+        self.spans[from..to.max(from)]
+            .iter()
+            .filter(move |s| s.end > start)
     }
 }
 
@@ -60,8 +72,16 @@ pub fn classify(docs: &[Option<&Document>]) -> Vec<Vec<(SpanId, SpanAgreement)>>
         .enumerate()
         .map(|(k, doc)| {
             let Some(doc) = doc else { return Vec::new() };
-            let others: Vec<&Index<'_>> = indexes.iter().enumerate().filter(|(j, _)| *j != k).filter_map(|(_, i)| i.as_ref()).collect();
-            doc.spans.iter().map(|s| (s.id, classify_one(s, &others))).collect()
+            let others: Vec<&Index<'_>> = indexes
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .filter_map(|(_, i)| i.as_ref())
+                .collect();
+            doc.spans
+                .iter()
+                .map(|s| (s.id, classify_one(s, &others)))
+                .collect()
         })
         .collect()
 }
@@ -80,7 +100,11 @@ fn classify_one(s: &Span, others: &[&Index<'_>]) -> SpanAgreement {
             boundaries |= t.start != s.start || t.end != s.end;
         }
     }
-    if boundaries { SpanAgreement::Boundaries } else { SpanAgreement::MissingElsewhere }
+    if boundaries {
+        SpanAgreement::Boundaries
+    } else {
+        SpanAgreement::MissingElsewhere
+    }
 }
 
 #[cfg(test)]
@@ -99,8 +123,17 @@ mod tests {
 
     #[test]
     fn four_kinds_of_comparison() {
-        let a = doc(&[(1, "speaker", 4, 13), (2, "claim", 17, 28), (3, "entity", 32, 37), (4, "entity", 38, 43)]);
-        let b = doc(&[(1, "speaker", 4, 13), (2, "claim", 17, 23), (3, "speaker", 32, 37)]);
+        let a = doc(&[
+            (1, "speaker", 4, 13),
+            (2, "claim", 17, 28),
+            (3, "entity", 32, 37),
+            (4, "entity", 38, 43),
+        ]);
+        let b = doc(&[
+            (1, "speaker", 4, 13),
+            (2, "claim", 17, 23),
+            (3, "speaker", 32, 37),
+        ]);
         let c = classify(&[Some(&a), Some(&b)]);
         let kinds: Vec<SpanAgreement> = c[0].iter().map(|x| x.1).collect();
         use SpanAgreement::*;

@@ -39,7 +39,12 @@ pub struct SpanRef {
 impl SpanRef {
     /// The reference to `span`.
     pub fn of(span: &Span) -> Self {
-        SpanRef { id: span.id, start: span.start, end: span.end, label: span.label.clone() }
+        SpanRef {
+            id: span.id,
+            start: span.start,
+            end: span.end,
+            label: span.label.clone(),
+        }
     }
 
     /// The span of `doc` this points at: the span with this id if its range and label are
@@ -47,7 +52,9 @@ impl SpanRef {
     /// span was changed or deleted: the comment is stale).
     pub fn find<'d>(&self, doc: &'d Document) -> Option<&'d Span> {
         let same = |s: &&Span| s.start == self.start && s.end == self.end && s.label == self.label;
-        doc.span(self.id).filter(same).or_else(|| doc.spans.iter().find(same))
+        doc.span(self.id)
+            .filter(same)
+            .or_else(|| doc.spans.iter().find(same))
     }
 }
 
@@ -87,31 +94,57 @@ pub struct Comment {
 impl Comment {
     /// A comment on the whole of `doc`.
     pub fn on_document(doc: &Document, text: impl Into<String>) -> Self {
-        Comment { document: doc.id.clone(), target: Target::Document, text: text.into() }
+        Comment {
+            document: doc.id.clone(),
+            target: Target::Document,
+            text: text.into(),
+        }
     }
 
     /// A comment on `span` of `doc`.
     pub fn on_span(doc: &Document, span: &Span, text: impl Into<String>) -> Self {
-        Comment { document: doc.id.clone(), target: Target::Span(SpanRef::of(span)), text: text.into() }
+        Comment {
+            document: doc.id.clone(),
+            target: Target::Span(SpanRef::of(span)),
+            text: text.into(),
+        }
     }
 
     /// A comment on `relation` of `doc`; `None` if an endpoint span does not exist.
-    pub fn on_relation(doc: &Document, relation: &Relation, text: impl Into<String>) -> Option<Self> {
+    pub fn on_relation(
+        doc: &Document,
+        relation: &Relation,
+        text: impl Into<String>,
+    ) -> Option<Self> {
         let from = SpanRef::of(doc.span(relation.from)?);
         let to = SpanRef::of(doc.span(relation.to)?);
-        let target = Target::Relation { id: relation.id, kind: relation.kind.clone(), from, to };
-        Some(Comment { document: doc.id.clone(), target, text: text.into() })
+        let target = Target::Relation {
+            id: relation.id,
+            kind: relation.kind.clone(),
+            from,
+            to,
+        };
+        Some(Comment {
+            document: doc.id.clone(),
+            target,
+            text: text.into(),
+        })
     }
 
     /// Whether what the comment is about is still in `project` (a comment on a relation
     /// needs a relation of that type between the two spans).
     pub fn is_current(&self, project: &Project) -> bool {
-        let Some(doc) = project.document(&self.document) else { return false };
+        let Some(doc) = project.document(&self.document) else {
+            return false;
+        };
         match &self.target {
             Target::Document => true,
             Target::Span(s) => s.find(doc).is_some(),
             Target::Relation { kind, from, to, .. } => match (from.find(doc), to.find(doc)) {
-                (Some(f), Some(t)) => doc.relations.iter().any(|r| r.kind == *kind && r.from == f.id && r.to == t.id),
+                (Some(f), Some(t)) => doc
+                    .relations
+                    .iter()
+                    .any(|r| r.kind == *kind && r.from == f.id && r.to == t.id),
                 _ => false,
             },
         }
@@ -151,7 +184,11 @@ pub struct ReviewFile {
 
 impl ReviewFile {
     /// An empty review of the project file named `project` whose bytes hash to `project_sha256`.
-    pub fn new(project: impl Into<String>, project_sha256: impl Into<String>, reviewer: impl Into<String>) -> Self {
+    pub fn new(
+        project: impl Into<String>,
+        project_sha256: impl Into<String>,
+        reviewer: impl Into<String>,
+    ) -> Self {
         ReviewFile {
             version: REVIEW_VERSION,
             project: project.into(),
@@ -163,9 +200,15 @@ impl ReviewFile {
     }
 
     /// An empty review of the project file at `project_path`, hashing its current bytes.
-    pub fn for_project_file(project_path: &Path, reviewer: impl Into<String>) -> Result<Self, ReviewError> {
+    pub fn for_project_file(
+        project_path: &Path,
+        reviewer: impl Into<String>,
+    ) -> Result<Self, ReviewError> {
         let (bytes, _) = read_limited(project_path)?;
-        let name = project_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = project_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         Ok(ReviewFile::new(name, hex_sha256(&bytes), reviewer))
     }
 
@@ -185,7 +228,10 @@ impl ReviewFile {
     }
 
     /// The comments whose target is no longer in `project` (see [`Comment::is_current`]).
-    pub fn stale_comments<'a>(&'a self, project: &'a Project) -> impl Iterator<Item = &'a Comment> + 'a {
+    pub fn stale_comments<'a>(
+        &'a self,
+        project: &'a Project,
+    ) -> impl Iterator<Item = &'a Comment> + 'a {
         self.comments.iter().filter(move |c| !c.is_current(project))
     }
 }
@@ -237,13 +283,19 @@ pub enum ReviewError {
 
 /// Lower-case hex SHA-256 of `bytes`.
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Where the review of the project at `project_path` is kept: `NAME.review.ron` beside
 /// `NAME.ron` (any other extension is replaced the same way).
 pub fn review_path(project_path: &Path) -> PathBuf {
-    let stem = project_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = project_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     project_path.with_file_name(format!("{stem}.review.ron"))
 }
 
@@ -267,12 +319,18 @@ fn syntax_error(path: &Path, e: &ron::error::SpannedError) -> ReviewError {
 pub fn parse_review(text: &str, path: &Path) -> Result<ReviewFile, ReviewError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(ReviewError::Empty { path: path.to_owned() });
+        return Err(ReviewError::Empty {
+            path: path.to_owned(),
+        });
     }
     let options = ron::Options::default();
     let probe: VersionProbe = options.from_str(text).map_err(|e| syntax_error(path, &e))?;
     if probe.version > u64::from(REVIEW_VERSION) {
-        return Err(ReviewError::TooNew { path: path.to_owned(), version: probe.version, supported: REVIEW_VERSION });
+        return Err(ReviewError::TooNew {
+            path: path.to_owned(),
+            version: probe.version,
+            supported: REVIEW_VERSION,
+        });
     }
     options.from_str(text).map_err(|e| syntax_error(path, &e))
 }
@@ -284,7 +342,12 @@ pub fn load_review(path: &Path) -> Result<(ReviewFile, DiskStamp), ReviewError> 
         let before = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
         let line = 1 + before.matches('\n').count();
         let col = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
-        ProjectError::Utf8 { path: path.to_owned(), offset: e.valid_up_to(), line, col }
+        ProjectError::Utf8 {
+            path: path.to_owned(),
+            offset: e.valid_up_to(),
+            line,
+            col,
+        }
     })?;
     let review = parse_review(text, path)?;
     Ok((review, DiskStamp::new(&bytes, modified)))
@@ -294,8 +357,15 @@ pub fn load_review(path: &Path) -> Result<(ReviewFile, DiskStamp), ReviewError> 
 pub fn review_to_string(review: &ReviewFile) -> Result<String, ReviewError> {
     let mut current = review.clone();
     current.version = REVIEW_VERSION;
-    let config = PrettyConfig::new().depth_limit(4).new_line("\n").indentor("    ").struct_names(false).escape_strings(true);
-    let raw = ron::ser::to_string_pretty(&current, config).map_err(|e| ReviewError::Serialize { message: e.to_string() })?;
+    let config = PrettyConfig::new()
+        .depth_limit(4)
+        .new_line("\n")
+        .indentor("    ")
+        .struct_names(false)
+        .escape_strings(true);
+    let raw = ron::ser::to_string_pretty(&current, config).map_err(|e| ReviewError::Serialize {
+        message: e.to_string(),
+    })?;
     // Arabic comments stay readable: marks as UTF-8, as in project files.
     let mut text = crate::project::format::unescape_readable(&raw);
     text.push('\n');
@@ -304,17 +374,27 @@ pub fn review_to_string(review: &ReviewFile) -> Result<String, ReviewError> {
 
 /// Saves `review` to `path` atomically, as guarded by `guard` (the same rules as
 /// [`crate::project::save`]), and returns the new stamp.
-pub fn save_review(path: &Path, review: &ReviewFile, guard: SaveGuard<'_>) -> Result<DiskStamp, ReviewError> {
+pub fn save_review(
+    path: &Path,
+    review: &ReviewFile,
+    guard: SaveGuard<'_>,
+) -> Result<DiskStamp, ReviewError> {
     match guard {
         SaveGuard::Force => {}
         SaveGuard::CreateNew => {
             if path.symlink_metadata().is_ok() {
-                return Err(ProjectError::AlreadyExists { path: path.to_owned() }.into());
+                return Err(ProjectError::AlreadyExists {
+                    path: path.to_owned(),
+                }
+                .into());
             }
         }
         SaveGuard::Unchanged(stamp) => {
             if !stamp.matches_disk(path)? {
-                return Err(ProjectError::ChangedOnDisk { path: path.to_owned() }.into());
+                return Err(ProjectError::ChangedOnDisk {
+                    path: path.to_owned(),
+                }
+                .into());
             }
         }
     }
@@ -329,8 +409,14 @@ mod tests {
 
     #[test]
     fn review_path_sits_beside_the_project() {
-        assert_eq!(review_path(Path::new("a/b/news.ron")), PathBuf::from("a/b/news.review.ron"));
-        assert_eq!(review_path(Path::new("news")), PathBuf::from("news.review.ron"));
+        assert_eq!(
+            review_path(Path::new("a/b/news.ron")),
+            PathBuf::from("a/b/news.review.ron")
+        );
+        assert_eq!(
+            review_path(Path::new("news")),
+            PathBuf::from("news.review.ron")
+        );
     }
 
     #[test]
@@ -347,10 +433,23 @@ mod tests {
     #[test]
     fn errors_are_located_and_newer_versions_refused() {
         let p = Path::new("x.review.ron");
-        let e = parse_review("(version: 1,\n  project: 3)", p).err().map(|e| e.to_string()).unwrap_or_default();
+        let e = parse_review("(version: 1,\n  project: 3)", p)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(e.starts_with("x.review.ron:2:"), "{e}");
-        let e = parse_review("(version: 9, project: \"p\", project_sha256: \"\", extra: 1)", p).err();
-        assert!(matches!(e, Some(ReviewError::TooNew { version: 9, .. })), "{e:?}");
-        assert!(matches!(parse_review(" \n", p), Err(ReviewError::Empty { .. })));
+        let e = parse_review(
+            "(version: 9, project: \"p\", project_sha256: \"\", extra: 1)",
+            p,
+        )
+        .err();
+        assert!(
+            matches!(e, Some(ReviewError::TooNew { version: 9, .. })),
+            "{e:?}"
+        );
+        assert!(matches!(
+            parse_review(" \n", p),
+            Err(ReviewError::Empty { .. })
+        ));
     }
 }

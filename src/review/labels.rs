@@ -27,7 +27,10 @@ pub struct LabelSet {
 impl LabelSet {
     /// The categories of `projects`, ordered as described on the type.
     pub fn from_projects(projects: &[&Project]) -> Self {
-        let mut set = LabelSet { names: vec![OUTSIDE.to_owned()], index: HashMap::new() };
+        let mut set = LabelSet {
+            names: vec![OUTSIDE.to_owned()],
+            index: HashMap::new(),
+        };
         for p in projects {
             for l in &p.schema.span_labels {
                 set.insert(&l.name);
@@ -35,7 +38,11 @@ impl LabelSet {
         }
         let mut unknown: Vec<&str> = projects
             .iter()
-            .flat_map(|p| p.documents.iter().flat_map(|d| d.spans.iter().map(|s| s.label.as_str())))
+            .flat_map(|p| {
+                p.documents
+                    .iter()
+                    .flat_map(|d| d.spans.iter().map(|s| s.label.as_str()))
+            })
             .filter(|l| !set.index.contains_key(*l))
             .collect();
         unknown.sort_unstable();
@@ -86,7 +93,9 @@ pub fn token_labels(doc: &Document, tokens: &[Token], labels: &LabelSet) -> Vec<
     // (span length, category) of the innermost span seen so far; (MAX, 0) is "outside".
     let mut best: Vec<(usize, usize)> = vec![(usize::MAX, 0); tokens.len()];
     for span in &doc.spans {
-        let Some(category) = labels.index(&span.label) else { continue };
+        let Some(category) = labels.index(&span.label) else {
+            continue;
+        };
         if span.start >= span.end {
             continue;
         }
@@ -111,9 +120,12 @@ mod tests {
         let mut d = Document::new("d", "", "", "abc def");
         d.spans.extend(d.make_span(1, "zeta", 0, 3, ""));
         d.spans.extend(d.make_span(2, "alpha", 4, 7, ""));
-        p.documents.push(d);
+        p.documents.push(d.into());
         let set = LabelSet::from_projects(&[&p, &p]);
-        assert_eq!(set.names(), ["O", "speaker", "claim", "entity", "alpha", "zeta"]);
+        assert_eq!(
+            set.names(),
+            ["O", "speaker", "claim", "entity", "alpha", "zeta"]
+        );
         assert_eq!(set.index("claim"), Some(2));
         assert_eq!(set.index("O"), None);
         assert_eq!(set.span_labels().len(), 5);

@@ -32,12 +32,19 @@ impl<'a> DocumentMatch<'a> {
 
     /// Indices of the projects that have this document.
     pub fn present_in(&self) -> Vec<usize> {
-        self.documents.iter().enumerate().filter_map(|(i, d)| d.map(|_| i)).collect()
+        self.documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.map(|_| i))
+            .collect()
     }
 
     /// The document's id in each project, `None` where it is missing.
     pub fn ids(&self) -> Vec<Option<String>> {
-        self.documents.iter().map(|d| d.map(|d| d.id.clone())).collect()
+        self.documents
+            .iter()
+            .map(|d| d.map(|d| d.id.clone()))
+            .collect()
     }
 }
 
@@ -75,17 +82,28 @@ pub fn match_documents<'a>(projects: &[&'a Project]) -> Matching<'a> {
         for doc in &project.documents {
             let sha = text_sha256(doc.text());
             let slot = *by_hash.entry(sha.clone()).or_insert_with(|| {
-                order.push(DocumentMatch { sha256: sha, documents: vec![None; projects.len()] });
+                order.push(DocumentMatch {
+                    sha256: sha,
+                    documents: vec![None; projects.len()],
+                });
                 order.len() - 1
             });
             match order[slot].documents[p] {
-                Some(earlier) => duplicates.push(Duplicate { project: p, id: doc.id.clone(), same_text_as: earlier.id.clone() }),
+                Some(earlier) => duplicates.push(Duplicate {
+                    project: p,
+                    id: doc.id.clone(),
+                    same_text_as: earlier.id.clone(),
+                }),
                 None => order[slot].documents[p] = Some(doc),
             }
         }
     }
     let (complete, partial) = order.into_iter().partition(DocumentMatch::is_complete);
-    Matching { complete, partial, duplicates }
+    Matching {
+        complete,
+        partial,
+        duplicates,
+    }
 }
 
 #[cfg(test)]
@@ -94,21 +112,52 @@ mod tests {
 
     fn project(docs: &[(&str, &str)]) -> Project {
         let mut p = Project::new("p", "a");
-        p.documents = docs.iter().map(|(id, text)| Document::new(*id, "", "", *text)).collect();
+        p.documents = docs
+            .iter()
+            .map(|(id, text)| Document::new(*id, "", "", *text).into())
+            .collect();
         p
     }
 
     #[test]
     fn documents_match_by_text_not_by_id() {
         let a = project(&[("one", "نص أول"), ("two", "نص ثان"), ("only-a", "a")]);
-        let mut b = project(&[("x", "نص ثان"), ("one", "نص مختلف"), ("y", "نص أول"), ("z", "نص أول")]);
-        b.documents[0].sha256 = "stale".into();
+        let mut b = project(&[
+            ("x", "نص ثان"),
+            ("one", "نص مختلف"),
+            ("y", "نص أول"),
+            ("z", "نص أول"),
+        ]);
+        b.doc_mut(0).expect("doc").sha256 = "stale".into();
         let m = match_documents(&[&a, &b]);
         let ids: Vec<_> = m.complete.iter().map(DocumentMatch::ids).collect();
-        assert_eq!(ids, [vec![Some("one".to_owned()), Some("y".to_owned())], vec![Some("two".to_owned()), Some("x".to_owned())]]);
+        assert_eq!(
+            ids,
+            [
+                vec![Some("one".to_owned()), Some("y".to_owned())],
+                vec![Some("two".to_owned()), Some("x".to_owned())]
+            ]
+        );
         assert_eq!(m.complete[1].sha256, text_sha256("نص ثان"));
-        let partial: Vec<_> = m.partial.iter().map(|d| (d.present_in(), d.first().map(|d| d.id.clone()))).collect();
-        assert_eq!(partial, [(vec![0], Some("only-a".to_owned())), (vec![1], Some("one".to_owned()))]);
-        assert_eq!(m.duplicates, [Duplicate { project: 1, id: "z".into(), same_text_as: "y".into() }]);
+        let partial: Vec<_> = m
+            .partial
+            .iter()
+            .map(|d| (d.present_in(), d.first().map(|d| d.id.clone())))
+            .collect();
+        assert_eq!(
+            partial,
+            [
+                (vec![0], Some("only-a".to_owned())),
+                (vec![1], Some("one".to_owned()))
+            ]
+        );
+        assert_eq!(
+            m.duplicates,
+            [Duplicate {
+                project: 1,
+                id: "z".into(),
+                same_text_as: "y".into()
+            }]
+        );
     }
 }

@@ -25,13 +25,16 @@ pub mod stats;
 pub mod table;
 
 pub use adjudicate::{
-    Adjudication, AdjudicationError, Candidate, Decision, Difference, DifferenceKind, DroppedRelation, GoldProject, RecordedDecision,
-    RelationCandidate, SpanKey, adjudicate,
+    Adjudication, AdjudicationError, Candidate, Decision, Difference, DifferenceKind,
+    DroppedRelation, GoldProject, RecordedDecision, RelationCandidate, SpanKey, adjudicate,
 };
 pub use agreement::{
-    Agreement, AgreementReport, DocumentAgreement, MatchCounts, PairAgreement, PartialDocument, PerLabel, Score, agreement,
-    agreement_with_progress, annotator_names,
+    Agreement, AgreementReport, DocumentAgreement, MatchCounts, PairAgreement, PartialDocument,
+    PerLabel, Score, agreement, agreement_with_progress, annotator_names,
 };
-pub use file::{Comment, ReviewError, ReviewFile, SpanRef, Target, Verdict, load_review, review_path, save_review};
+pub use file::{
+    Comment, ReviewError, ReviewFile, SpanRef, Target, Verdict, load_review, review_path,
+    save_review,
+};
 pub use labels::{LabelSet, OUTSIDE, token_labels};
 pub use matching::{DocumentMatch, Duplicate, Matching, match_documents};

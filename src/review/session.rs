@@ -10,7 +10,9 @@ use thiserror::Error;
 use super::adjudicate::{Adjudication, AdjudicationError, Decision, adjudicate};
 use super::agreement::annotator_names;
 use super::compare::{SpanAgreement, classify};
-use super::file::{Comment, ReviewError, ReviewFile, Verdict, load_review, review_path, save_review};
+use super::file::{
+    Comment, ReviewError, ReviewFile, Verdict, load_review, review_path, save_review,
+};
 use crate::model::{Document, Project, SpanId, text_sha256};
 use crate::project::{self, DiskStamp, ProjectError, SaveGuard};
 
@@ -103,20 +105,45 @@ impl ReviewSession {
         }
         let refs: Vec<&Project> = projects.iter().collect();
         let names = annotator_names(&refs);
-        let adjudication = if projects.len() >= 2 { Some(adjudicate(&refs, reviewer)?) } else { None };
+        let adjudication = if projects.len() >= 2 {
+            Some(adjudicate(&refs, reviewer)?)
+        } else {
+            None
+        };
         let documents = list_documents(&projects, adjudication.as_ref());
-        Ok(ReviewSession { paths: paths.to_vec(), projects, names, reviews, stamps, reviews_dirty: false, adjudication, documents, current: 0, warnings })
+        Ok(ReviewSession {
+            paths: paths.to_vec(),
+            projects,
+            names,
+            reviews,
+            stamps,
+            reviews_dirty: false,
+            adjudication,
+            documents,
+            current: 0,
+            warnings,
+        })
     }
 
     /// The shown document's copy in each file.
     pub fn docs(&self, i: usize) -> Vec<Option<&Document>> {
-        let Some(d) = self.documents.get(i) else { return Vec::new() };
-        d.in_files.iter().zip(&self.projects).map(|(k, p)| k.and_then(|k| p.documents.get(k))).collect()
+        let Some(d) = self.documents.get(i) else {
+            return Vec::new();
+        };
+        d.in_files
+            .iter()
+            .zip(&self.projects)
+            .map(|(k, p)| k.and_then(|k| p.documents.get(k).map(|d| &**d)))
+            .collect()
     }
 
     /// The text of document `i` (from the first file that has it).
     pub fn text(&self, i: usize) -> Option<&str> {
-        self.docs(i).into_iter().flatten().next().map(Document::text)
+        self.docs(i)
+            .into_iter()
+            .flatten()
+            .next()
+            .map(Document::text)
     }
 
     /// How each file's spans in document `i` compare with the other files'.
@@ -126,8 +153,19 @@ impl ReviewSession {
 
     /// Indices of the adjudication differences in document `i`, in text order.
     pub fn differences_in(&self, i: usize) -> Vec<usize> {
-        let (Some(adj), Some(doc)) = (&self.adjudication, self.documents.get(i).and_then(|d| d.adjudication_doc)) else { return Vec::new() };
-        let mut out: Vec<usize> = adj.differences().iter().enumerate().filter(|(_, d)| d.document == doc).map(|(k, _)| k).collect();
+        let (Some(adj), Some(doc)) = (
+            &self.adjudication,
+            self.documents.get(i).and_then(|d| d.adjudication_doc),
+        ) else {
+            return Vec::new();
+        };
+        let mut out: Vec<usize> = adj
+            .differences()
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.document == doc)
+            .map(|(k, _)| k)
+            .collect();
         out.sort_by_key(|k| adj.differences()[*k].range().start);
         out
     }
@@ -181,9 +219,15 @@ impl ReviewSession {
 
     /// Writes the gold project (all agreed annotations plus the decisions) to `path`.
     pub fn save_gold(&self, path: &Path, force: bool) -> Result<usize, ReviewSessionError> {
-        let Some(adj) = &self.adjudication else { return Err(ReviewSessionError::NoFiles) };
+        let Some(adj) = &self.adjudication else {
+            return Err(ReviewSessionError::NoFiles);
+        };
         let gold = adj.gold()?;
-        let guard = if force { SaveGuard::Force } else { SaveGuard::CreateNew };
+        let guard = if force {
+            SaveGuard::Force
+        } else {
+            SaveGuard::CreateNew
+        };
         project::save(path, &gold.project, guard)?;
         Ok(gold.project.documents.iter().map(|d| d.spans.len()).sum())
     }
@@ -199,22 +243,42 @@ impl ReviewSession {
     /// Where the gold copy goes by default: `NAME.gold.ron` beside the first file.
     pub fn default_gold_path(&self) -> PathBuf {
         let first = self.paths.first().cloned().unwrap_or_default();
-        let stem = first.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "review".to_owned());
+        let stem = first
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "review".to_owned());
         first.with_file_name(format!("{stem}.gold.ron"))
     }
 }
 
 /// Every distinct text of `projects`, first file's order first.
 fn list_documents(projects: &[Project], adj: Option<&Adjudication>) -> Vec<ReviewDocument> {
-    let adj_docs: HashMap<String, usize> = adj.map(|a| a.documents.iter().enumerate().map(|(i, d)| (text_sha256(d.text()), i)).collect()).unwrap_or_default();
+    let adj_docs: HashMap<String, usize> = adj
+        .map(|a| {
+            a.documents
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (text_sha256(d.text()), i))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut order: Vec<ReviewDocument> = Vec::new();
     let mut by_sha: HashMap<String, usize> = HashMap::new();
     for (k, p) in projects.iter().enumerate() {
         for (i, d) in p.documents.iter().enumerate() {
             let sha = text_sha256(d.text());
             let row = *by_sha.entry(sha.clone()).or_insert_with(|| {
-                let title = if d.title.is_empty() { d.id.clone() } else { d.title.clone() };
-                order.push(ReviewDocument { adjudication_doc: adj_docs.get(&sha).copied(), sha256: sha, title, in_files: vec![None; projects.len()] });
+                let title = if d.title.is_empty() {
+                    d.id.clone()
+                } else {
+                    d.title.clone()
+                };
+                order.push(ReviewDocument {
+                    adjudication_doc: adj_docs.get(&sha).copied(),
+                    sha256: sha,
+                    title,
+                    in_files: vec![None; projects.len()],
+                });
                 order.len() - 1
             });
             order[row].in_files[k].get_or_insert(i);
@@ -248,7 +312,8 @@ mod tests {
     #[test]
     fn opens_the_example_pair_and_lists_differences() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/review");
-        let s = ReviewSession::open(&[root.join("ali.ron"), root.join("mona.ron")], "tester").expect("open");
+        let s = ReviewSession::open(&[root.join("ali.ron"), root.join("mona.ron")], "tester")
+            .expect("open");
         assert_eq!(s.documents.len(), 1);
         assert_eq!(s.documents[0].in_files, [Some(0), Some(0)]);
         assert!(!s.differences_in(0).is_empty());

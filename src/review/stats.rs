@@ -33,7 +33,10 @@ pub struct Confusion {
 impl Confusion {
     /// An empty matrix over `categories` labels.
     pub fn new(categories: usize) -> Self {
-        Confusion { categories, cells: vec![0; categories * categories] }
+        Confusion {
+            categories,
+            cells: vec![0; categories * categories],
+        }
     }
 
     /// Counts one unit labelled `a` by the first rater and `b` by the second. Labels outside
@@ -58,18 +61,30 @@ impl Confusion {
 
     /// The count of units labelled `a` by the first rater and `b` by the second.
     pub fn get(&self, a: usize, b: usize) -> u64 {
-        if a < self.categories && b < self.categories { self.cells[a * self.categories + b] } else { 0 }
+        if a < self.categories && b < self.categories {
+            self.cells[a * self.categories + b]
+        } else {
+            0
+        }
     }
 
     /// Cohen's κ (unweighted), or `None` where it is undefined.
     pub fn cohen_kappa(&self) -> Option<f64> {
         let k = self.categories;
         let n = self.units() as f64;
-        let rows: Vec<u64> = (0..k).map(|i| (0..k).map(|j| self.get(i, j)).sum()).collect();
-        let cols: Vec<u64> = (0..k).map(|j| (0..k).map(|i| self.get(i, j)).sum()).collect();
+        let rows: Vec<u64> = (0..k)
+            .map(|i| (0..k).map(|j| self.get(i, j)).sum())
+            .collect();
+        let cols: Vec<u64> = (0..k)
+            .map(|j| (0..k).map(|i| self.get(i, j)).sum())
+            .collect();
         let diagonal: u64 = (0..k).map(|i| self.get(i, i)).sum();
         let observed = n - diagonal as f64;
-        let chance_same: f64 = rows.iter().zip(&cols).map(|(r, c)| *r as f64 * *c as f64).sum();
+        let chance_same: f64 = rows
+            .iter()
+            .zip(&cols)
+            .map(|(r, c)| *r as f64 * *c as f64)
+            .sum();
         let expected = (n * n - chance_same) / n;
         ratio_below_one(observed, expected)
     }
@@ -107,7 +122,12 @@ pub struct RaterCounts {
 impl RaterCounts {
     /// No units yet, for `raters` raters and `categories` labels.
     pub fn new(raters: usize, categories: usize) -> Self {
-        RaterCounts { raters: raters as u64, units: 0, totals: vec![0; categories], squares: vec![0; categories] }
+        RaterCounts {
+            raters: raters as u64,
+            units: 0,
+            totals: vec![0; categories],
+            squares: vec![0; categories],
+        }
     }
 
     /// Counts one unit from the labels its raters gave (one per rater, in `0..categories`;
@@ -156,7 +176,11 @@ impl RaterCounts {
         let (m, n) = (self.raters as f64, self.units as f64);
         let agreeing_pairs = self.squares.iter().sum::<u64>() as f64 - n * m;
         let p_mean = agreeing_pairs / (n * m * (m - 1.0));
-        let p_expected: f64 = self.totals.iter().map(|&t| (t as f64 / (n * m)).powi(2)).sum();
+        let p_expected: f64 = self
+            .totals
+            .iter()
+            .map(|&t| (t as f64 / (n * m)).powi(2))
+            .sum();
         let denominator = 1.0 - p_expected;
         (denominator != 0.0).then(|| (p_mean - p_expected) / denominator)
     }
@@ -182,7 +206,12 @@ impl RaterCounts {
         let s = self.squares.get(label).copied().unwrap_or(0);
         // Σ_u (m − n_u)² = N m² − 2 m T + S.
         let rest_squares = self.units * m * m + s - 2 * m * t;
-        RaterCounts { raters: m, units: self.units, totals: vec![self.units * m - t, t], squares: vec![rest_squares, s] }
+        RaterCounts {
+            raters: m,
+            units: self.units,
+            totals: vec![self.units * m - t, t],
+            squares: vec![rest_squares, s],
+        }
     }
 }
 
@@ -232,7 +261,10 @@ mod tests {
         let units: &[&[usize]] = &[&[0, 1, 2], &[1, 1, 1], &[2, 0, 2], &[0, 0, 0], &[1, 2, 2]];
         let full = counts(units, 3);
         for label in 0..3 {
-            let binarized: Vec<Vec<usize>> = units.iter().map(|u| u.iter().map(|&l| usize::from(l == label)).collect()).collect();
+            let binarized: Vec<Vec<usize>> = units
+                .iter()
+                .map(|u| u.iter().map(|&l| usize::from(l == label)).collect())
+                .collect();
             let refs: Vec<&[usize]> = binarized.iter().map(Vec::as_slice).collect();
             assert_eq!(full.binary(label), counts(&refs, 2), "label {label}");
         }

@@ -31,7 +31,10 @@ impl Block {
     fn new(columns: &[String]) -> Self {
         let mut all = vec!["overall".to_owned()];
         all.extend(columns.iter().cloned());
-        Block { columns: all, rows: Vec::new() }
+        Block {
+            columns: all,
+            rows: Vec::new(),
+        }
     }
 
     fn row<T>(&mut self, name: String, values: &PerLabel<T>, f: impl Fn(&T) -> Option<f64>) {
@@ -41,8 +44,17 @@ impl Block {
     }
 
     fn write(&self, out: &mut String) {
-        let name_width = self.rows.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
-        let widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count().max(7)).collect();
+        let name_width = self
+            .rows
+            .iter()
+            .map(|(n, _)| n.chars().count())
+            .max()
+            .unwrap_or(0);
+        let widths: Vec<usize> = self
+            .columns
+            .iter()
+            .map(|c| c.chars().count().max(7))
+            .collect();
         let mut header = pad("", name_width);
         for (c, w) in self.columns.iter().zip(&widths) {
             header.push_str("  ");
@@ -62,7 +74,9 @@ impl Block {
 
 /// Short names A, B, C… of annotators, for row names.
 fn letter(i: usize) -> String {
-    char::from_u32(u32::try_from(i).map_or(0, |i| i) + u32::from(b'A')).filter(|_| i < 26).map_or_else(|| format!("#{}", i + 1), String::from)
+    char::from_u32(u32::try_from(i).map_or(0, |i| i) + u32::from(b'A'))
+        .filter(|_| i < 26)
+        .map_or_else(|| format!("#{}", i + 1), String::from)
 }
 
 fn write_agreement(out: &mut String, a: &Agreement, report: &AgreementReport) {
@@ -71,8 +85,16 @@ fn write_agreement(out: &mut String, a: &Agreement, report: &AgreementReport) {
         let pair = format!("{}–{}", letter(p.reference), letter(p.other));
         let f = |s: &Score| s.f1;
         spans.row(format!("exact F1 {pair}"), &p.exact, f);
-        spans.row(format!("  precision (ref {})", letter(p.reference)), &p.exact, |s: &Score| s.precision);
-        spans.row(format!("  recall (ref {})", letter(p.reference)), &p.exact, |s: &Score| s.recall);
+        spans.row(
+            format!("  precision (ref {})", letter(p.reference)),
+            &p.exact,
+            |s: &Score| s.precision,
+        );
+        spans.row(
+            format!("  recall (ref {})", letter(p.reference)),
+            &p.exact,
+            |s: &Score| s.recall,
+        );
         spans.row(format!("overlap F1 {pair}"), &p.overlap, f);
         spans.row(format!("Cohen κ {pair}"), &p.cohen_kappa, |k| *k);
     }
@@ -82,7 +104,11 @@ fn write_agreement(out: &mut String, a: &Agreement, report: &AgreementReport) {
     out.push('\n');
     let mut relations = Block::new(&report.relation_types);
     for p in &a.pairs {
-        relations.row(format!("relation F1 {}–{}", letter(p.reference), letter(p.other)), &p.relations, |s: &Score| s.f1);
+        relations.row(
+            format!("relation F1 {}–{}", letter(p.reference), letter(p.other)),
+            &p.relations,
+            |s: &Score| s.f1,
+        );
     }
     relations.write(out);
 }
@@ -99,7 +125,12 @@ pub fn render_table(report: &AgreementReport, files: &[String]) -> String {
             None => writeln!(out, "  {} = {name}", letter(i)),
         };
     }
-    let _ = writeln!(out, "Documents in every file: {}; only in some: {}", report.documents.len(), report.only_in_some.len());
+    let _ = writeln!(
+        out,
+        "Documents in every file: {}; only in some: {}",
+        report.documents.len(),
+        report.only_in_some.len()
+    );
     for d in &report.only_in_some {
         let present: Vec<String> = d
             .ids
@@ -107,16 +138,36 @@ pub fn render_table(report: &AgreementReport, files: &[String]) -> String {
             .enumerate()
             .filter_map(|(i, id)| id.as_ref().map(|id| format!("{}:{id}", letter(i))))
             .collect();
-        let _ = writeln!(out, "  not compared: {} (text {}…)", present.join(", "), d.sha256.get(..12).unwrap_or(&d.sha256));
+        let _ = writeln!(
+            out,
+            "  not compared: {} (text {}…)",
+            present.join(", "),
+            d.sha256.get(..12).unwrap_or(&d.sha256)
+        );
     }
     for d in &report.duplicates {
-        let _ = writeln!(out, "  left out: {}:{} repeats the text of {}", letter(d.project), d.id, d.same_text_as);
+        let _ = writeln!(
+            out,
+            "  left out: {}:{} repeats the text of {}",
+            letter(d.project),
+            d.id,
+            d.same_text_as
+        );
     }
     for d in &report.documents {
-        let _ = writeln!(out, "\nDocument {} ({} tokens)", d.ids.first().map_or("", String::as_str), d.agreement.tokens);
+        let _ = writeln!(
+            out,
+            "\nDocument {} ({} tokens)",
+            d.ids.first().map_or("", String::as_str),
+            d.agreement.tokens
+        );
         write_agreement(&mut out, &d.agreement, report);
     }
-    let docs = if report.documents.len() == 1 { "1 document".to_owned() } else { format!("{} documents", report.documents.len()) };
+    let docs = if report.documents.len() == 1 {
+        "1 document".to_owned()
+    } else {
+        format!("{} documents", report.documents.len())
+    };
     let _ = writeln!(out, "\nCorpus ({docs}, {} tokens)", report.corpus.tokens);
     write_agreement(&mut out, &report.corpus, report);
     out

@@ -91,18 +91,30 @@ impl DocumentViewState {
         text: &str,
         range: Range<usize>,
     ) -> Vec<Rect> {
-        self.ranges_rects(engine, text, &[range]).pop().unwrap_or_default()
+        self.ranges_rects(engine, text, &[range])
+            .pop()
+            .unwrap_or_default()
     }
 
     /// [`Self::range_rects`] for many ranges at once: the document is looked up once.
-    pub fn ranges_rects(&self, engine: &mut TextEngine, text: &str, ranges: &[Range<usize>]) -> Vec<Vec<Rect>> {
+    pub fn ranges_rects(
+        &self,
+        engine: &mut TextEngine,
+        text: &str,
+        ranges: &[Range<usize>],
+    ) -> Vec<Vec<Rect>> {
         let Some(metrics) = self.last_metrics else {
             return vec![Vec::new(); ranges.len()];
         };
         let (doc, fonts) = engine.document(text, metrics);
         ranges
             .iter()
-            .map(|r| doc.highlight_rects(fonts, r.clone()).into_iter().map(|p| to_screen(p, self.last_origin_px, self.last_ppp)).collect())
+            .map(|r| {
+                doc.highlight_rects(fonts, r.clone())
+                    .into_iter()
+                    .map(|p| to_screen(p, self.last_origin_px, self.last_ppp))
+                    .collect()
+            })
             .collect()
     }
 

@@ -129,15 +129,29 @@ impl Default for SearchState {
 impl SearchState {
     /// Recomputes the hits when the document, query or folding changed.
     pub fn refresh(&mut self, doc: &Document) {
-        let key = (doc.id.clone(), doc.text().len(), self.query.clone(), self.fold);
+        let key = (
+            doc.id.clone(),
+            doc.text().len(),
+            self.query.clone(),
+            self.fold,
+        );
         if self.computed_for.as_ref() == Some(&key) {
             return;
         }
-        let needs_index = !matches!(&self.index, Some((id, fold, _)) if *id == doc.id && *fold == self.fold);
+        let needs_index =
+            !matches!(&self.index, Some((id, fold, _)) if *id == doc.id && *fold == self.fold);
         if needs_index {
-            self.index = Some((doc.id.clone(), self.fold, SearchIndex::new(doc.text(), self.fold)));
+            self.index = Some((
+                doc.id.clone(),
+                self.fold,
+                SearchIndex::new(doc.text(), self.fold),
+            ));
         }
-        self.hits = self.index.as_ref().map(|(_, _, idx)| idx.find_all(&self.query)).unwrap_or_default();
+        self.hits = self
+            .index
+            .as_ref()
+            .map(|(_, _, idx)| idx.find_all(&self.query))
+            .unwrap_or_default();
         self.current = (!self.hits.is_empty()).then_some(0);
         self.computed_for = Some(key);
     }
@@ -148,7 +162,9 @@ impl SearchState {
         if n == 0 {
             return None;
         }
-        let cur = self.current.map_or(0, |c| (c as isize + by).rem_euclid(n as isize) as usize);
+        let cur = self
+            .current
+            .map_or(0, |c| (c as isize + by).rem_euclid(n as isize) as usize);
         self.current = Some(cur);
         self.hits.get(cur).cloned()
     }
@@ -161,14 +177,23 @@ pub fn label_color(project: &Project, label: &str) -> Color32 {
 }
 
 /// The label bar: one button per span label (with its key) and per relation type.
-pub fn label_bar(ui: &mut egui::Ui, project: &Project, state: &AnnotateState, has_selection: bool) -> Vec<Intent> {
+pub fn label_bar(
+    ui: &mut egui::Ui,
+    project: &Project,
+    state: &AnnotateState,
+    has_selection: bool,
+) -> Vec<Intent> {
     let mut out = Vec::new();
     ui.horizontal(|ui| {
         ui.label("Label:");
         for l in &project.schema.span_labels {
-            let text = egui::RichText::new(format!("{} {}", l.key, l.name)).color(label_color(project, &l.name)).strong();
+            let text = egui::RichText::new(format!("{} {}", l.key, l.name))
+                .color(label_color(project, &l.name))
+                .strong();
             let enabled = has_selection || state.selected_span.is_some();
-            let b = ui.add_enabled(enabled, egui::Button::new(text)).on_hover_text(&l.description);
+            let b = ui
+                .add_enabled(enabled, egui::Button::new(text))
+                .on_hover_text(&l.description);
             if b.clicked() {
                 out.push(Intent::Label(l.name.clone()));
             }
@@ -178,26 +203,51 @@ pub fn label_bar(ui: &mut egui::Ui, project: &Project, state: &AnnotateState, ha
         for r in &project.schema.relation_types {
             let active = state.linking.as_deref() == Some(r.name.as_str());
             let b = ui
-                .add_enabled(state.selected_span.is_some(), egui::Button::new(format!("{} {}", r.key.to_uppercase(), r.name)).selected(active))
+                .add_enabled(
+                    state.selected_span.is_some(),
+                    egui::Button::new(format!("{} {}", r.key.to_uppercase(), r.name))
+                        .selected(active),
+                )
                 .on_hover_text(&r.description);
             if b.clicked() {
-                out.push(if active { Intent::CancelLink } else { Intent::StartLink(r.name.clone()) });
+                out.push(if active {
+                    Intent::CancelLink
+                } else {
+                    Intent::StartLink(r.name.clone())
+                });
             }
         }
         if let Some(kind) = &state.linking {
-            ui.label(egui::RichText::new(format!("Pick the target of \"{kind}\": click a span, or Tab then Enter; Esc cancels")).italics());
+            ui.label(
+                egui::RichText::new(format!(
+                    "Pick the target of \"{kind}\": click a span, or Tab then Enter; Esc cancels"
+                ))
+                .italics(),
+            );
         }
     });
     out
 }
 
 /// The search bar: query field, its bidi rendering, options, hit navigation, mark-all.
-pub fn search_bar(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Project, doc: &Document, state: &mut SearchState) -> Vec<Intent> {
+pub fn search_bar(
+    ui: &mut egui::Ui,
+    engine: &mut TextEngine,
+    project: &Project,
+    doc: &Document,
+    state: &mut SearchState,
+) -> Vec<Intent> {
     let mut out = Vec::new();
     state.refresh(doc);
     ui.horizontal(|ui| {
         let label = ui.label("Search:");
-        let r = ui.add(egui::TextEdit::singleline(&mut state.query).desired_width(180.0).hint_text("Ctrl+F")).labelled_by(label.id);
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.query)
+                    .desired_width(180.0)
+                    .hint_text("Ctrl+F"),
+            )
+            .labelled_by(label.id);
         if state.focus_request {
             r.request_focus();
             state.focus_request = false;
@@ -210,12 +260,20 @@ pub fn search_bar(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Project,
             }
         }
         // egui's field draws Arabic in the wrong order; show the query as it reads.
-        let shown = if state.query.is_empty() { " " } else { state.query.as_str() };
+        let shown = if state.query.is_empty() {
+            " "
+        } else {
+            state.query.as_str()
+        };
         ui.scope(|ui| {
             ui.set_width(160.0);
-            BidiLabel::new(shown).max_width(160.0).font_size(15.0).show(ui, engine);
+            BidiLabel::new(shown)
+                .max_width(160.0)
+                .font_size(15.0)
+                .show(ui, engine);
         });
-        ui.checkbox(&mut state.fold, "ignore diacritics").on_hover_text("Ignore harakat, tatweel and alef/ya/ta marbuta variants");
+        ui.checkbox(&mut state.fold, "ignore diacritics")
+            .on_hover_text("Ignore harakat, tatweel and alef/ya/ta marbuta variants");
         state.refresh(doc);
         let status = match (state.current, state.hits.len()) {
             (_, 0) if state.query.is_empty() => String::new(),
@@ -224,10 +282,16 @@ pub fn search_bar(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Project,
             (None, n) => format!("{n} hits"),
         };
         ui.add_sized([70.0, 18.0], egui::Label::new(status));
-        if ui.add_enabled(!state.hits.is_empty(), egui::Button::new("Previous")).clicked() {
+        if ui
+            .add_enabled(!state.hits.is_empty(), egui::Button::new("Previous"))
+            .clicked()
+        {
             out.push(Intent::StepHit(-1));
         }
-        if ui.add_enabled(!state.hits.is_empty(), egui::Button::new("Next")).clicked() {
+        if ui
+            .add_enabled(!state.hits.is_empty(), egui::Button::new("Next"))
+            .clicked()
+        {
             out.push(Intent::StepHit(1));
         }
         if state.mark_label.is_empty()
@@ -235,12 +299,17 @@ pub fn search_bar(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Project,
         {
             state.mark_label = l.name.clone();
         }
-        egui::ComboBox::from_label("for all hits").selected_text(state.mark_label.as_str()).show_ui(ui, |ui| {
-            for l in &project.schema.span_labels {
-                ui.selectable_value(&mut state.mark_label, l.name.clone(), l.name.as_str());
-            }
-        });
-        if ui.add_enabled(!state.hits.is_empty(), egui::Button::new("Mark all hits")).clicked() {
+        egui::ComboBox::from_label("for all hits")
+            .selected_text(state.mark_label.as_str())
+            .show_ui(ui, |ui| {
+                for l in &project.schema.span_labels {
+                    ui.selectable_value(&mut state.mark_label, l.name.clone(), l.name.as_str());
+                }
+            });
+        if ui
+            .add_enabled(!state.hits.is_empty(), egui::Button::new("Mark all hits"))
+            .clicked()
+        {
             out.push(Intent::MarkAllHits(state.mark_label.clone()));
         }
     });
@@ -248,7 +317,13 @@ pub fn search_bar(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Project,
 }
 
 /// The details panel of the selected span: label, quote, attributes, note, relations.
-pub fn details_panel(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Project, doc: &Document, state: &mut AnnotateState) -> Vec<Intent> {
+pub fn details_panel(
+    ui: &mut egui::Ui,
+    engine: &mut TextEngine,
+    project: &Project,
+    doc: &Document,
+    state: &mut AnnotateState,
+) -> Vec<Intent> {
     let mut out = Vec::new();
     ui.heading("Details");
     let Some(span) = state.selected_span.and_then(|id| doc.span(id)) else {
@@ -257,30 +332,57 @@ pub fn details_panel(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Proje
         return out;
     };
     ui.horizontal(|ui| {
-        ui.label(egui::RichText::new(&span.label).color(label_color(project, &span.label)).strong());
+        ui.label(
+            egui::RichText::new(&span.label)
+                .color(label_color(project, &span.label))
+                .strong(),
+        );
         ui.label(format!("#{}  {}..{}", span.id, span.start, span.end));
     });
-    BidiLabel::new(&span.text).max_width(ui.available_width()).font_size(16.0).show(ui, engine);
-    let combo = egui::ComboBox::from_label("Label").selected_text(span.label.as_str()).show_ui(ui, |ui| {
-        for l in &project.schema.span_labels {
-            if ui.selectable_label(l.name == span.label, l.name.as_str()).clicked() && l.name != span.label {
-                out.push(Intent::Label(l.name.clone()));
-            }
-        }
-    });
-    state.first_control = Some(combo.response.id);
-    for a in project.schema.attributes_of(&span.label) {
-        let current = span.attributes.get(&a.name).cloned();
-        egui::ComboBox::from_label(format!("{}.{}", a.label, a.name)).selected_text(current.as_deref().unwrap_or("—")).show_ui(ui, |ui| {
-            if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some() {
-                out.push(Intent::SetAttribute { span: span.id, name: a.name.clone(), value: None });
-            }
-            for v in &a.values {
-                if ui.selectable_label(current.as_deref() == Some(v.as_str()), v.as_str()).clicked() && current.as_deref() != Some(v.as_str()) {
-                    out.push(Intent::SetAttribute { span: span.id, name: a.name.clone(), value: Some(v.clone()) });
+    BidiLabel::new(&span.text)
+        .max_width(ui.available_width())
+        .font_size(16.0)
+        .show(ui, engine);
+    let combo = egui::ComboBox::from_label("Label")
+        .selected_text(span.label.as_str())
+        .show_ui(ui, |ui| {
+            for l in &project.schema.span_labels {
+                if ui
+                    .selectable_label(l.name == span.label, l.name.as_str())
+                    .clicked()
+                    && l.name != span.label
+                {
+                    out.push(Intent::Label(l.name.clone()));
                 }
             }
         });
+    state.first_control = Some(combo.response.id);
+    for a in project.schema.attributes_of(&span.label) {
+        let current = span.attributes.get(&a.name).cloned();
+        egui::ComboBox::from_label(format!("{}.{}", a.label, a.name))
+            .selected_text(current.as_deref().unwrap_or("—"))
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some() {
+                    out.push(Intent::SetAttribute {
+                        span: span.id,
+                        name: a.name.clone(),
+                        value: None,
+                    });
+                }
+                for v in &a.values {
+                    if ui
+                        .selectable_label(current.as_deref() == Some(v.as_str()), v.as_str())
+                        .clicked()
+                        && current.as_deref() != Some(v.as_str())
+                    {
+                        out.push(Intent::SetAttribute {
+                            span: span.id,
+                            name: a.name.clone(),
+                            value: Some(v.clone()),
+                        });
+                    }
+                }
+            });
     }
     // The note is edited as a draft and committed as one step when the field loses focus.
     let stored = span.note.clone().unwrap_or_default();
@@ -289,29 +391,57 @@ pub fn details_panel(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Proje
         slot => &mut slot.insert((span.id, stored.clone())).1,
     };
     ui.label("Note:");
-    let r = ui.add(egui::TextEdit::multiline(draft).desired_rows(2).desired_width(f32::INFINITY));
+    let r = ui.add(
+        egui::TextEdit::multiline(draft)
+            .desired_rows(2)
+            .desired_width(f32::INFINITY),
+    );
     if !draft.is_empty() {
-        BidiLabel::new(draft).max_width(ui.available_width()).font_size(14.0).show(ui, engine);
+        BidiLabel::new(draft)
+            .max_width(ui.available_width())
+            .font_size(14.0)
+            .show(ui, engine);
     }
     if r.lost_focus() && *draft != stored {
-        out.push(Intent::SetNote { span: span.id, note: draft.clone() });
+        out.push(Intent::SetNote {
+            span: span.id,
+            note: draft.clone(),
+        });
     }
     ui.separator();
     ui.label("Relations:");
     for rel in doc.relations_of(span.id) {
-        let (dir, other) = if rel.from == span.id { ("to", rel.to) } else { ("from", rel.from) };
+        let (dir, other) = if rel.from == span.id {
+            ("to", rel.to)
+        } else {
+            ("from", rel.from)
+        };
         let other_text = doc.span(other).map_or("?", |s| s.text.as_str());
         let short: String = other_text.chars().take(40).collect();
         ui.horizontal(|ui| {
             let selected = state.selected_relation == Some(rel.id);
-            if ui.selectable_label(selected, format!("{} {dir} #{other}", rel.kind)).clicked() {
-                out.push(Intent::SelectRelation(if selected { None } else { Some(rel.id) }));
+            if ui
+                .selectable_label(selected, format!("{} {dir} #{other}", rel.kind))
+                .clicked()
+            {
+                out.push(Intent::SelectRelation(if selected {
+                    None
+                } else {
+                    Some(rel.id)
+                }));
             }
-            if ui.small_button("Delete").on_hover_text("Delete this relation").clicked() {
+            if ui
+                .small_button("Delete")
+                .on_hover_text("Delete this relation")
+                .clicked()
+            {
                 out.push(Intent::DeleteRelation(rel.id));
             }
         });
-        BidiLabel::new(&short).max_width(ui.available_width()).font_size(14.0).show(ui, engine);
+        BidiLabel::new(&short)
+            .max_width(ui.available_width())
+            .font_size(14.0)
+            .show(ui, engine);
     }
     ui.separator();
     if ui.button("Delete span").clicked() {
@@ -331,11 +461,20 @@ enum Row {
 
 /// The annotation list: grouped by label with counts, filterable; rows show the span text
 /// through the bidi label. Only visible rows are built.
-pub fn annotation_list(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Project, doc: &Document, state: &mut AnnotateState) -> Vec<Intent> {
+pub fn annotation_list(
+    ui: &mut egui::Ui,
+    engine: &mut TextEngine,
+    project: &Project,
+    doc: &Document,
+    state: &mut AnnotateState,
+) -> Vec<Intent> {
     let mut out = Vec::new();
     ui.heading("Annotations");
     ui.horizontal_wrapped(|ui| {
-        if ui.selectable_label(state.filter.is_none(), format!("all {}", doc.spans.len())).clicked() {
+        if ui
+            .selectable_label(state.filter.is_none(), format!("all {}", doc.spans.len()))
+            .clicked()
+        {
             state.filter = None;
         }
         for l in &project.schema.span_labels {
@@ -351,54 +490,119 @@ pub fn annotation_list(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Pro
         if state.filter.as_ref().is_some_and(|f| *f != l.name) {
             continue;
         }
-        let idx: Vec<usize> = doc.spans.iter().enumerate().filter(|(_, s)| s.label == l.name).map(|(i, _)| i).collect();
-        rows.push(Row::Header { label: l.name.clone(), count: idx.len() });
+        let idx: Vec<usize> = doc
+            .spans
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.label == l.name)
+            .map(|(i, _)| i)
+            .collect();
+        rows.push(Row::Header {
+            label: l.name.clone(),
+            count: idx.len(),
+        });
         rows.extend(idx.into_iter().map(Row::Span));
     }
-    egui::ScrollArea::vertical().id_salt("annotation_list").auto_shrink([false, false]).show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
-        for row in &rows[range] {
-            match row {
-                Row::Header { label, count } => {
-                    ui.add_sized([ui.available_width(), ROW_HEIGHT], egui::Label::new(egui::RichText::new(format!("{label} ({count})")).strong().color(label_color(project, label))));
-                }
-                Row::Span(i) => {
-                    let s = &doc.spans[*i];
-                    let selected = state.selected_span == Some(s.id);
-                    let (rect, r) = ui.allocate_exact_size(egui::vec2(ui.available_width(), ROW_HEIGHT), egui::Sense::click());
-                    let short: String = s.text.chars().take(48).collect();
-                    let shown = if s.text.chars().count() > 48 { format!("{short}…") } else { short };
-                    r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, format!("{} {}", s.label, shown)));
-                    if selected {
-                        ui.painter().rect_filled(rect, 3.0, ui.visuals().selection.bg_fill);
-                    } else if r.hovered() {
-                        ui.painter().rect_filled(rect, 3.0, ui.visuals().widgets.hovered.weak_bg_fill);
+    egui::ScrollArea::vertical()
+        .id_salt("annotation_list")
+        .auto_shrink([false, false])
+        .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+            for row in &rows[range] {
+                match row {
+                    Row::Header { label, count } => {
+                        ui.add_sized(
+                            [ui.available_width(), ROW_HEIGHT],
+                            egui::Label::new(
+                                egui::RichText::new(format!("{label} ({count})"))
+                                    .strong()
+                                    .color(label_color(project, label)),
+                            ),
+                        );
                     }
-                    ui.painter().rect_filled(Rect::from_min_size(rect.min, egui::vec2(4.0, ROW_HEIGHT)), 1.0, label_color(project, &s.label));
-                    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect.shrink2(egui::vec2(8.0, 2.0))));
-                    BidiLabel::new(&shown).max_width(rect.width() - 16.0).font_size(14.0).show(&mut child, engine);
-                    if r.clicked() {
-                        out.push(Intent::SelectSpan(Some(s.id)));
+                    Row::Span(i) => {
+                        let s = &doc.spans[*i];
+                        let selected = state.selected_span == Some(s.id);
+                        let (rect, r) = ui.allocate_exact_size(
+                            egui::vec2(ui.available_width(), ROW_HEIGHT),
+                            egui::Sense::click(),
+                        );
+                        let short: String = s.text.chars().take(48).collect();
+                        let shown = if s.text.chars().count() > 48 {
+                            format!("{short}…")
+                        } else {
+                            short
+                        };
+                        r.widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::Role::Button,
+                                true,
+                                selected,
+                                format!("{} {}", s.label, shown),
+                            )
+                        });
+                        if selected {
+                            ui.painter()
+                                .rect_filled(rect, 3.0, ui.visuals().selection.bg_fill);
+                        } else if r.hovered() {
+                            ui.painter().rect_filled(
+                                rect,
+                                3.0,
+                                ui.visuals().widgets.hovered.weak_bg_fill,
+                            );
+                        }
+                        ui.painter().rect_filled(
+                            Rect::from_min_size(rect.min, egui::vec2(4.0, ROW_HEIGHT)),
+                            1.0,
+                            label_color(project, &s.label),
+                        );
+                        let mut child = ui.new_child(
+                            egui::UiBuilder::new().max_rect(rect.shrink2(egui::vec2(8.0, 2.0))),
+                        );
+                        BidiLabel::new(&shown)
+                            .max_width(rect.width() - 16.0)
+                            .font_size(14.0)
+                            .show(&mut child, engine);
+                        if r.clicked() {
+                            out.push(Intent::SelectSpan(Some(s.id)));
+                        }
                     }
                 }
             }
-        }
-    });
+        });
     out
 }
 
 /// Draws relation connectors between span rectangles: an arc above the text from source to
 /// target with an arrow head at the target (below the text when above would leave `clip`);
 /// the selected relation is thicker.
-pub fn paint_relation(painter: &egui::Painter, from: Rect, to: Rect, color: Color32, selected: bool, label: &str, clip: Rect) {
+pub fn paint_relation(
+    painter: &egui::Painter,
+    from: Rect,
+    to: Rect,
+    color: Color32,
+    selected: bool,
+    label: &str,
+    clip: Rect,
+) {
     let lift = 14.0 + (from.center().x - to.center().x).abs().min(300.0) * 0.08;
     let above = from.top().min(to.top()) - lift - 12.0 >= clip.top();
     // Above: leave from the tops and arc up; below: leave from the bottoms and arc down.
     let (a, b, turn, dir) = if above {
         let top = from.top().min(to.top()) - lift;
-        (Pos2::new(from.center().x, from.top()), Pos2::new(to.center().x, to.top()), top, -1.0)
+        (
+            Pos2::new(from.center().x, from.top()),
+            Pos2::new(to.center().x, to.top()),
+            top,
+            -1.0,
+        )
     } else {
         let bottom = from.bottom().max(to.bottom()) + lift;
-        (Pos2::new(from.center().x, from.bottom()), Pos2::new(to.center().x, to.bottom()), bottom, 1.0)
+        (
+            Pos2::new(from.center().x, from.bottom()),
+            Pos2::new(to.center().x, to.bottom()),
+            bottom,
+            1.0,
+        )
     };
     let width = if selected { 3.0 } else { 1.5 };
     let bezier = egui::epaint::CubicBezierShape::from_points_stroke(
@@ -411,12 +615,24 @@ pub fn paint_relation(painter: &egui::Painter, from: Rect, to: Rect, color: Colo
     // Arrow head pointing into the target.
     let head = 6.0;
     let back = -dir * head;
-    painter.line_segment([b, Pos2::new(b.x - head, b.y - back)], Stroke::new(width, color));
-    painter.line_segment([b, Pos2::new(b.x + head, b.y - back)], Stroke::new(width, color));
+    painter.line_segment(
+        [b, Pos2::new(b.x - head, b.y - back)],
+        Stroke::new(width, color),
+    );
+    painter.line_segment(
+        [b, Pos2::new(b.x + head, b.y - back)],
+        Stroke::new(width, color),
+    );
     let (mid, align) = if above {
-        (Pos2::new((a.x + b.x) / 2.0, turn - 2.0), egui::Align2::CENTER_BOTTOM)
+        (
+            Pos2::new((a.x + b.x) / 2.0, turn - 2.0),
+            egui::Align2::CENTER_BOTTOM,
+        )
     } else {
-        (Pos2::new((a.x + b.x) / 2.0, turn + 2.0), egui::Align2::CENTER_TOP)
+        (
+            Pos2::new((a.x + b.x) / 2.0, turn + 2.0),
+            egui::Align2::CENTER_TOP,
+        )
     };
     painter.text(mid, align, label, egui::FontId::proportional(11.0), color);
 }

@@ -90,56 +90,208 @@ const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(modifiers, key)
 }
 
-const CMD_SHIFT: Modifiers = Modifiers { alt: false, ctrl: false, shift: true, mac_cmd: false, command: true };
+const CMD_SHIFT: Modifiers = Modifiers {
+    alt: false,
+    ctrl: false,
+    shift: true,
+    mac_cmd: false,
+    command: true,
+};
 const NONE: Modifiers = Modifiers::NONE;
 
 /// All commands, in menu order.
 pub const COMMANDS: &[CommandInfo] = &[
     // Open for review before Open: Ctrl+O would otherwise also accept Ctrl+Shift+O.
-    CommandInfo { command: UiCommand::OpenForReview, title: "Open for review…", shortcuts: &[sc(CMD_SHIFT, Key::O)] },
-    CommandInfo { command: UiCommand::Open, title: "Open…", shortcuts: &[sc(Modifiers::COMMAND, Key::O)] },
-    CommandInfo { command: UiCommand::OpenPath, title: "Open path…", shortcuts: &[sc(Modifiers::COMMAND, Key::L)] },
+    CommandInfo {
+        command: UiCommand::OpenForReview,
+        title: "Open for review…",
+        shortcuts: &[sc(CMD_SHIFT, Key::O)],
+    },
+    CommandInfo {
+        command: UiCommand::Open,
+        title: "Open…",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::O)],
+    },
+    CommandInfo {
+        command: UiCommand::OpenPath,
+        title: "Open path…",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::L)],
+    },
     // Save as before Save: Ctrl+S would otherwise also accept Ctrl+Shift+S.
-    CommandInfo { command: UiCommand::SaveAs, title: "Save as…", shortcuts: &[sc(CMD_SHIFT, Key::S)] },
-    CommandInfo { command: UiCommand::Save, title: "Save", shortcuts: &[sc(Modifiers::COMMAND, Key::S)] },
-    CommandInfo { command: UiCommand::Quit, title: "Quit", shortcuts: &[sc(Modifiers::COMMAND, Key::Q)] },
+    CommandInfo {
+        command: UiCommand::SaveAs,
+        title: "Save as…",
+        shortcuts: &[sc(CMD_SHIFT, Key::S)],
+    },
+    CommandInfo {
+        command: UiCommand::Save,
+        title: "Save",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::S)],
+    },
+    CommandInfo {
+        command: UiCommand::Quit,
+        title: "Quit",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::Q)],
+    },
     // Ctrl+Shift+Z must be matched before Ctrl+Z, which would otherwise also accept it.
-    CommandInfo { command: UiCommand::Redo, title: "Redo", shortcuts: &[sc(CMD_SHIFT, Key::Z), sc(Modifiers::COMMAND, Key::Y)] },
-    CommandInfo { command: UiCommand::Undo, title: "Undo", shortcuts: &[sc(Modifiers::COMMAND, Key::Z)] },
-    CommandInfo { command: UiCommand::NextDocument, title: "Next document", shortcuts: &[sc(Modifiers::COMMAND, Key::PageDown)] },
-    CommandInfo { command: UiCommand::PreviousDocument, title: "Previous document", shortcuts: &[sc(Modifiers::COMMAND, Key::PageUp)] },
-    CommandInfo { command: UiCommand::ZoomIn, title: "Zoom in", shortcuts: &[sc(Modifiers::COMMAND, Key::Plus), sc(Modifiers::COMMAND, Key::Equals)] },
-    CommandInfo { command: UiCommand::ZoomOut, title: "Zoom out", shortcuts: &[sc(Modifiers::COMMAND, Key::Minus)] },
-    CommandInfo { command: UiCommand::ZoomReset, title: "Reset zoom", shortcuts: &[sc(Modifiers::COMMAND, Key::Num0)] },
-    CommandInfo { command: UiCommand::ToggleTheme, title: "Light/dark theme", shortcuts: &[] },
-    CommandInfo { command: UiCommand::ShowShortcuts, title: "Keyboard shortcuts", shortcuts: &[sc(NONE, Key::F1), sc(Modifiers::SHIFT, Key::Questionmark), sc(NONE, Key::Questionmark)] },
-    CommandInfo { command: UiCommand::Find, title: "Find", shortcuts: &[sc(Modifiers::COMMAND, Key::F)] },
-    CommandInfo { command: UiCommand::DeleteSelection, title: "Delete selected span or relation", shortcuts: &[sc(NONE, Key::Delete), sc(NONE, Key::Backspace)] },
-    CommandInfo { command: UiCommand::ClearSelection, title: "Cancel linking / clear selection", shortcuts: &[sc(NONE, Key::Escape)] },
+    CommandInfo {
+        command: UiCommand::Redo,
+        title: "Redo",
+        shortcuts: &[sc(CMD_SHIFT, Key::Z), sc(Modifiers::COMMAND, Key::Y)],
+    },
+    CommandInfo {
+        command: UiCommand::Undo,
+        title: "Undo",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::Z)],
+    },
+    CommandInfo {
+        command: UiCommand::NextDocument,
+        title: "Next document",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::PageDown)],
+    },
+    CommandInfo {
+        command: UiCommand::PreviousDocument,
+        title: "Previous document",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::PageUp)],
+    },
+    CommandInfo {
+        command: UiCommand::ZoomIn,
+        title: "Zoom in",
+        shortcuts: &[
+            sc(Modifiers::COMMAND, Key::Plus),
+            sc(Modifiers::COMMAND, Key::Equals),
+        ],
+    },
+    CommandInfo {
+        command: UiCommand::ZoomOut,
+        title: "Zoom out",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::Minus)],
+    },
+    CommandInfo {
+        command: UiCommand::ZoomReset,
+        title: "Reset zoom",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::Num0)],
+    },
+    CommandInfo {
+        command: UiCommand::ToggleTheme,
+        title: "Light/dark theme",
+        shortcuts: &[],
+    },
+    CommandInfo {
+        command: UiCommand::ShowShortcuts,
+        title: "Keyboard shortcuts",
+        shortcuts: &[
+            sc(NONE, Key::F1),
+            sc(Modifiers::SHIFT, Key::Questionmark),
+            sc(NONE, Key::Questionmark),
+        ],
+    },
+    CommandInfo {
+        command: UiCommand::Find,
+        title: "Find",
+        shortcuts: &[sc(Modifiers::COMMAND, Key::F)],
+    },
+    CommandInfo {
+        command: UiCommand::DeleteSelection,
+        title: "Delete selected span or relation",
+        shortcuts: &[sc(NONE, Key::Delete), sc(NONE, Key::Backspace)],
+    },
+    CommandInfo {
+        command: UiCommand::ClearSelection,
+        title: "Cancel linking / clear selection",
+        shortcuts: &[sc(NONE, Key::Escape)],
+    },
     // Shift+Tab before Tab: a plain Tab shortcut also accepts Shift.
-    CommandInfo { command: UiCommand::PreviousSpan, title: "Previous span (or link target)", shortcuts: &[sc(Modifiers::SHIFT, Key::Tab)] },
-    CommandInfo { command: UiCommand::NextSpan, title: "Next span (or link target)", shortcuts: &[sc(NONE, Key::Tab)] },
-    CommandInfo { command: UiCommand::ConfirmLink, title: "Link to the proposed target", shortcuts: &[sc(NONE, Key::Enter)] },
-    CommandInfo { command: UiCommand::LeftEdgeLeft, title: "Span: left edge one character left", shortcuts: &[sc(Modifiers::SHIFT, Key::ArrowLeft)] },
-    CommandInfo { command: UiCommand::LeftEdgeRight, title: "Span: left edge one character right", shortcuts: &[sc(Modifiers::SHIFT, Key::ArrowRight)] },
-    CommandInfo { command: UiCommand::RightEdgeLeft, title: "Span: right edge one character left", shortcuts: &[sc(Modifiers::ALT, Key::ArrowLeft)] },
-    CommandInfo { command: UiCommand::RightEdgeRight, title: "Span: right edge one character right", shortcuts: &[sc(Modifiers::ALT, Key::ArrowRight)] },
-    CommandInfo { command: UiCommand::NextDifference, title: "Review: next difference", shortcuts: &[sc(NONE, Key::N), sc(NONE, Key::J)] },
-    CommandInfo { command: UiCommand::PreviousDifference, title: "Review: previous difference", shortcuts: &[sc(NONE, Key::P), sc(NONE, Key::K)] },
-    CommandInfo { command: UiCommand::PickLeft, title: "Review: keep the first file's reading", shortcuts: &[sc(NONE, Key::Num1)] },
-    CommandInfo { command: UiCommand::PickRight, title: "Review: keep the second file's reading", shortcuts: &[sc(NONE, Key::Num2)] },
-    CommandInfo { command: UiCommand::KeepBoth, title: "Review: keep both readings", shortcuts: &[sc(NONE, Key::B)] },
-    CommandInfo { command: UiCommand::DropBoth, title: "Review: drop both readings", shortcuts: &[sc(NONE, Key::D)] },
-    CommandInfo { command: UiCommand::SaveGold, title: "Save gold as…", shortcuts: &[sc(CMD_SHIFT, Key::G)] },
-    CommandInfo { command: UiCommand::ShowAgreement, title: "Agreement…", shortcuts: &[sc(CMD_SHIFT, Key::A)] },
-    CommandInfo { command: UiCommand::FocusPanels, title: "Keyboard to the panels (Tab between controls, Esc back to the text)", shortcuts: &[sc(NONE, Key::F6)] },
+    CommandInfo {
+        command: UiCommand::PreviousSpan,
+        title: "Previous span (or link target)",
+        shortcuts: &[sc(Modifiers::SHIFT, Key::Tab)],
+    },
+    CommandInfo {
+        command: UiCommand::NextSpan,
+        title: "Next span (or link target)",
+        shortcuts: &[sc(NONE, Key::Tab)],
+    },
+    CommandInfo {
+        command: UiCommand::ConfirmLink,
+        title: "Link to the proposed target",
+        shortcuts: &[sc(NONE, Key::Enter)],
+    },
+    CommandInfo {
+        command: UiCommand::LeftEdgeLeft,
+        title: "Span: left edge one character left",
+        shortcuts: &[sc(Modifiers::SHIFT, Key::ArrowLeft)],
+    },
+    CommandInfo {
+        command: UiCommand::LeftEdgeRight,
+        title: "Span: left edge one character right",
+        shortcuts: &[sc(Modifiers::SHIFT, Key::ArrowRight)],
+    },
+    CommandInfo {
+        command: UiCommand::RightEdgeLeft,
+        title: "Span: right edge one character left",
+        shortcuts: &[sc(Modifiers::ALT, Key::ArrowLeft)],
+    },
+    CommandInfo {
+        command: UiCommand::RightEdgeRight,
+        title: "Span: right edge one character right",
+        shortcuts: &[sc(Modifiers::ALT, Key::ArrowRight)],
+    },
+    CommandInfo {
+        command: UiCommand::NextDifference,
+        title: "Review: next difference",
+        shortcuts: &[sc(NONE, Key::N), sc(NONE, Key::J)],
+    },
+    CommandInfo {
+        command: UiCommand::PreviousDifference,
+        title: "Review: previous difference",
+        shortcuts: &[sc(NONE, Key::P), sc(NONE, Key::K)],
+    },
+    CommandInfo {
+        command: UiCommand::PickLeft,
+        title: "Review: keep the first file's reading",
+        shortcuts: &[sc(NONE, Key::Num1)],
+    },
+    CommandInfo {
+        command: UiCommand::PickRight,
+        title: "Review: keep the second file's reading",
+        shortcuts: &[sc(NONE, Key::Num2)],
+    },
+    CommandInfo {
+        command: UiCommand::KeepBoth,
+        title: "Review: keep both readings",
+        shortcuts: &[sc(NONE, Key::B)],
+    },
+    CommandInfo {
+        command: UiCommand::DropBoth,
+        title: "Review: drop both readings",
+        shortcuts: &[sc(NONE, Key::D)],
+    },
+    CommandInfo {
+        command: UiCommand::SaveGold,
+        title: "Save gold as…",
+        shortcuts: &[sc(CMD_SHIFT, Key::G)],
+    },
+    CommandInfo {
+        command: UiCommand::ShowAgreement,
+        title: "Agreement…",
+        shortcuts: &[sc(CMD_SHIFT, Key::A)],
+    },
+    CommandInfo {
+        command: UiCommand::FocusPanels,
+        title: "Keyboard to the panels (Tab between controls, Esc back to the text)",
+        shortcuts: &[sc(NONE, Key::F6)],
+    },
 ];
 
 impl UiCommand {
     /// This command's row of the table.
     pub fn info(self) -> &'static CommandInfo {
         // Every variant has a row (checked by a test); the fallback is never reached.
-        COMMANDS.iter().find(|c| c.command == self).unwrap_or(&COMMANDS[0])
+        COMMANDS
+            .iter()
+            .find(|c| c.command == self)
+            .unwrap_or(&COMMANDS[0])
     }
 
     /// Menu title.
@@ -155,15 +307,25 @@ impl UiCommand {
     /// Consumes every pressed shortcut of the table from this frame's input, in table order,
     /// for the commands that `enabled` accepts. While a text field has focus
     /// (`typing`), keys without Ctrl/Cmd belong to the field, except F1.
-    pub fn from_shortcuts(ctx: &egui::Context, typing: bool, enabled: impl Fn(UiCommand) -> bool) -> Vec<UiCommand> {
+    pub fn from_shortcuts(
+        ctx: &egui::Context,
+        typing: bool,
+        enabled: impl Fn(UiCommand) -> bool,
+    ) -> Vec<UiCommand> {
         let mut out = Vec::new();
         ctx.input_mut(|i| {
             for c in COMMANDS {
                 if !enabled(c.command) {
                     continue;
                 }
-                let usable = |s: &&KeyboardShortcut| !typing || s.modifiers.command || matches!(s.logical_key, Key::F1 | Key::F6);
-                if c.shortcuts.iter().filter(usable).any(|s| i.consume_shortcut(s)) {
+                let usable = |s: &&KeyboardShortcut| {
+                    !typing || s.modifiers.command || matches!(s.logical_key, Key::F1 | Key::F6)
+                };
+                if c.shortcuts
+                    .iter()
+                    .filter(usable)
+                    .any(|s| i.consume_shortcut(s))
+                {
                     out.push(c.command);
                 }
             }
@@ -183,35 +345,51 @@ pub fn menu_item(ui: &mut egui::Ui, cmd: UiCommand, enabled: bool) -> bool {
 
 /// The shortcut sheet: the schema's label and link keys, then every command of the table.
 pub fn shortcut_sheet(ui: &mut egui::Ui, schema: Option<&crate::model::Schema>) {
-    egui::Grid::new("shortcut_sheet").striped(true).show(ui, |ui| {
-        if let Some(schema) = schema {
-            for l in &schema.span_labels {
-                ui.label(format!("Label the selection (or relabel the span) \"{}\"", l.name));
-                ui.label(l.key.to_uppercase());
+    egui::Grid::new("shortcut_sheet")
+        .striped(true)
+        .show(ui, |ui| {
+            if let Some(schema) = schema {
+                for l in &schema.span_labels {
+                    ui.label(format!(
+                        "Label the selection (or relabel the span) \"{}\"",
+                        l.name
+                    ));
+                    ui.label(l.key.to_uppercase());
+                    ui.end_row();
+                }
+                for r in &schema.relation_types {
+                    ui.label(format!("Link the selected span: \"{}\"", r.name));
+                    ui.label(r.key.to_uppercase());
+                    ui.end_row();
+                }
+            }
+            for (what, keys) in [
+                ("Select text", "drag, double-click a word, or Shift+arrows"),
+                (
+                    "Keep exact characters (no word snapping)",
+                    "hold Alt while selecting",
+                ),
+                ("Select a span; click again to cycle stacked spans", "click"),
+            ] {
+                ui.label(what);
+                ui.label(keys);
                 ui.end_row();
             }
-            for r in &schema.relation_types {
-                ui.label(format!("Link the selected span: \"{}\"", r.name));
-                ui.label(r.key.to_uppercase());
+            for c in COMMANDS {
+                ui.label(c.title);
+                let keys: Vec<String> = c
+                    .shortcuts
+                    .iter()
+                    .map(|s| ui.ctx().format_shortcut(s))
+                    .collect();
+                ui.label(if keys.is_empty() {
+                    "—".to_owned()
+                } else {
+                    keys.join("  or  ")
+                });
                 ui.end_row();
             }
-        }
-        for (what, keys) in [
-            ("Select text", "drag, double-click a word, or Shift+arrows"),
-            ("Keep exact characters (no word snapping)", "hold Alt while selecting"),
-            ("Select a span; click again to cycle stacked spans", "click"),
-        ] {
-            ui.label(what);
-            ui.label(keys);
-            ui.end_row();
-        }
-        for c in COMMANDS {
-            ui.label(c.title);
-            let keys: Vec<String> = c.shortcuts.iter().map(|s| ui.ctx().format_shortcut(s)).collect();
-            ui.label(if keys.is_empty() { "—".to_owned() } else { keys.join("  or  ") });
-            ui.end_row();
-        }
-    });
+        });
 }
 
 #[cfg(test)]
@@ -262,9 +440,21 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in COMMANDS {
             for s in c.shortcuts {
-                assert!(seen.insert((s.modifiers.command, s.modifiers.shift, s.modifiers.alt, s.logical_key)), "{} reuses a shortcut", c.title);
+                assert!(
+                    seen.insert((
+                        s.modifiers.command,
+                        s.modifiers.shift,
+                        s.modifiers.alt,
+                        s.logical_key
+                    )),
+                    "{} reuses a shortcut",
+                    c.title
+                );
                 // A shortcut must not be swallowed by an earlier, looser one (egui ignores extra Shift/Alt).
-                let earlier = COMMANDS.iter().take_while(|e| e.command != c.command).flat_map(|e| e.shortcuts.iter());
+                let earlier = COMMANDS
+                    .iter()
+                    .take_while(|e| e.command != c.command)
+                    .flat_map(|e| e.shortcuts.iter());
                 for e in earlier {
                     let looser = e.logical_key == s.logical_key
                         && e.modifiers.command == s.modifiers.command

@@ -5,7 +5,10 @@ use std::process::{Command, Output};
 
 /// Runs `qalam` with `args` and returns what it printed and its exit status.
 pub fn qalam(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qalam")).args(args).output().expect("run qalam")
+    Command::new(env!("CARGO_BIN_EXE_qalam"))
+        .args(args)
+        .output()
+        .expect("run qalam")
 }
 
 /// Standard output as text.
