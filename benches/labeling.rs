@@ -10,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 use qalam::app::{QalamApp, Startup};
 use qalam::project::{self, SaveGuard};
-use qalam::ui::annotate::Intent;
+use qalam::ui::labeling::Intent;
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");

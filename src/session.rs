@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{EditError, History, Project, Transaction};
+use crate::model::{EditError, History, Project, Selection, Transaction};
 use crate::project::{self, DiskStamp, Problem, ProjectError, SaveGuard};
 
 /// Seconds between recovery copies while there are unsaved changes.
@@ -87,18 +87,24 @@ impl Session {
         self.unwritten || self.history.is_dirty()
     }
 
-    /// Applies a transaction through the history (the one edit path).
-    pub fn apply(&mut self, tx: Transaction) -> Result<(), EditError> {
-        self.history.apply(&mut self.project, tx)
+    /// Applies a transaction through the history (the one edit path), with the selection
+    /// before it and the one to show after it.
+    pub fn apply(
+        &mut self,
+        tx: Transaction,
+        before: Selection,
+        after: Selection,
+    ) -> Result<(), EditError> {
+        self.history.apply(&mut self.project, tx, before, after)
     }
 
-    /// Undoes the last transaction; `false` when there was none.
-    pub fn undo(&mut self) -> Result<bool, EditError> {
+    /// Undoes the last transaction; returns the selection to show, `None` when there was none.
+    pub fn undo(&mut self) -> Result<Option<Selection>, EditError> {
         self.history.undo(&mut self.project)
     }
 
-    /// Redoes the last undone transaction; `false` when there was none.
-    pub fn redo(&mut self) -> Result<bool, EditError> {
+    /// Redoes the last undone transaction; returns the selection to show, `None` when there was none.
+    pub fn redo(&mut self) -> Result<Option<Selection>, EditError> {
         self.history.redo(&mut self.project)
     }
 

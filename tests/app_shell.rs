@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use qalam::app::{Dialog, QalamApp, Startup};
+use qalam::app::{Dialog, PromptPurpose, QalamApp, Startup};
 use qalam::model::DocStatus;
 
 fn seed_root() -> tempfile::TempDir {
@@ -163,7 +163,13 @@ fn open_by_typed_path_works_without_a_file_dialog() {
     std::fs::copy(root.path().join("projects/seed.ron"), &target).expect("copy");
     h.key_press_modifiers(Modifiers::COMMAND, Key::L);
     h.run_steps(2);
-    assert!(matches!(h.state().dialog(), Some(Dialog::OpenPath { .. })));
+    assert!(matches!(
+        h.state().dialog(),
+        Some(Dialog::Prompt {
+            purpose: PromptPurpose::Open,
+            ..
+        })
+    ));
     h.get_by_role_and_label(
         egui::accesskit::Role::TextInput,
         "Path of a .ron project or .txt file:",
@@ -341,11 +347,18 @@ fn export_from_the_file_menu_writes_jsonl_with_code_point_offsets() {
     h.run_steps(2);
     // No desktop dialog here: the path prompt takes over.
     assert!(
-        matches!(h.state().dialog(), Some(Dialog::ExportPath { .. })),
+        matches!(
+            h.state().dialog(),
+            Some(Dialog::Prompt {
+                purpose: PromptPurpose::Export(_),
+                ..
+            })
+        ),
         "{:?}",
         h.state().dialog()
     );
     let out = root.path().join("out.jsonl");
+    h.run_steps(5);
     h.get_by_role_and_label(
         egui::accesskit::Role::TextInput,
         "Path of the file to write:",

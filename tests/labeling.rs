@@ -147,7 +147,7 @@ fn mark_link_attribute_undo_redo_save_and_reopen() {
     // The new claim is selected: A, then click the speaker.
     key(&mut h, Key::A);
     assert_eq!(
-        h.state().annotate_state().linking.as_deref(),
+        h.state().labeling().and_then(|l| l.doc_ui().linking()),
         Some("attributed_to")
     );
     click_char(&mut h, speaker + 3);
@@ -226,7 +226,10 @@ fn search_ignores_diacritics_and_mark_all_is_one_undo_step() {
         h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Search:")
             .type_text(q);
         h.run_steps(3);
-        h.state().annotate_state().search.hits.clone()
+        h.state()
+            .labeling()
+            .map(|l| l.doc_ui().hits().to_vec())
+            .unwrap_or_default()
     };
     let plain = field(&mut h, "الانتخابات");
     assert!(plain.len() >= 5, "{plain:?}");
@@ -268,7 +271,12 @@ fn deleting_a_span_deletes_its_relations() {
     );
     // Select the speaker by clicking it, then Delete.
     click_char(&mut h, speaker + 4);
-    assert_eq!(h.state().annotate_state().selected_span, Some(1));
+    assert_eq!(
+        h.state()
+            .labeling()
+            .and_then(|l| l.doc_ui().selected_span()),
+        Some(1)
+    );
     key(&mut h, Key::Delete);
     let d = &h.state().session().expect("s").project.documents[0];
     assert!(d.span(1).is_none());
@@ -343,9 +351,19 @@ fn keyboard_only_marking_relabeling_and_span_stepping() {
     cmd(&mut h, Key::Z);
     assert_eq!(spans(&h)[0].3, "مصادر ");
     key(&mut h, Key::Escape);
-    assert_eq!(h.state().annotate_state().selected_span, None);
+    assert_eq!(
+        h.state()
+            .labeling()
+            .and_then(|l| l.doc_ui().selected_span()),
+        None
+    );
     key(&mut h, Key::Tab);
-    assert_eq!(h.state().annotate_state().selected_span, Some(1));
+    assert_eq!(
+        h.state()
+            .labeling()
+            .and_then(|l| l.doc_ui().selected_span()),
+        Some(1)
+    );
     // The shortcut sheet lists the schema's keys.
     key(&mut h, Key::F1);
     assert!(matches!(
@@ -432,4 +450,152 @@ fn dragging_an_edge_of_the_selected_span_moves_it_in_one_undo_step() {
         "مصادر",
         "one undo step restores the old edge"
     );
+}
+
+/// A project of two documents (the seed article and its paragraphs in another order), saved
+/// in a temporary folder.
+fn two_documents() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/000_19e18760a7c74451.txt"),
+    )
+    .expect("seed");
+    let mut paragraphs: Vec<&str> = seed.lines().filter(|l| !l.trim().is_empty()).collect();
+    paragraphs.reverse();
+    let mut p = qalam::model::Project::new("Two documents", "tester");
+    p.documents
+        .push(qalam::model::Document::new("first", "First", "", seed.as_str()).into());
+    p.documents
+        .push(qalam::model::Document::new("second", "Second", "", paragraphs.join("\n")).into());
+    let path = dir.path().join("two.ron");
+    project::save(&path, &p, project::SaveGuard::CreateNew).expect("save");
+    (dir, path)
+}
+
+fn double_click_char(h: &mut Harness<'_, QalamApp>, i: usize) {
+    let p = point_in_char(h, i, true);
+    h.event(Event::PointerMoved(p));
+    h.step();
+    for _ in 0..2 {
+        pointer(h, p, true, Modifiers::NONE);
+        pointer(h, p, false, Modifiers::NONE);
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn a_selection_made_in_one_document_never_labels_another() {
+    let (_dir, path) = two_documents();
+    let startup = Startup {
+        path: Some(path.clone()),
+        ..Default::default()
+    };
+    // Frames 50 ms apart, so that two clicks fall within the double-click time.
+    let mut h = Harness::builder()
+        .with_size([1300.0, 800.0])
+        .with_step_dt(0.05)
+        .build_eframe(move |cc| QalamApp::new(cc, startup));
+    h.run_steps(4);
+    let t = text(&h);
+    let at = offset_of(&t, "مصادر", 0);
+    double_click_char(&mut h, at + 2);
+    assert_eq!(
+        h.state().text_selection(),
+        Some(at..at + 5),
+        "the double-click selects the word"
+    );
+    cmd(&mut h, Key::PageDown);
+    assert_eq!(h.state().labeling().map(|l| l.current()), Some(1));
+    key(&mut h, Key::Num1);
+    cmd(&mut h, Key::S);
+    assert!(
+        h.state().status().starts_with("Saved"),
+        "{}",
+        h.state().status()
+    );
+    let saved = project::load(&path).expect("reload").project;
+    assert!(
+        saved.documents.iter().all(|d| d.spans.is_empty()),
+        "no span was written: {:?}",
+        saved.documents[1].spans
+    );
+    // The key said why it did nothing (the save's message came after; press it again).
+    key(&mut h, Key::Num1);
+    assert!(
+        h.state()
+            .status()
+            .starts_with("Nothing is selected in this document"),
+        "{}",
+        h.state().status()
+    );
+}
+
+#[test]
+fn coming_back_to_a_document_restores_its_selection_and_scroll_position() {
+    let (_dir, path) = two_documents();
+    let mut h = open(&path);
+    cmd(&mut h, Key::PageDown);
+    // Scroll the second document down a few pages with the keyboard, then select a word there.
+    for _ in 0..3 {
+        key(&mut h, Key::PageDown);
+    }
+    let second = h
+        .state()
+        .labeling()
+        .map(|l| l.doc_ui().view().scroll_offset())
+        .unwrap_or_default();
+    assert!(second > 100.0, "PageDown scrolled the view: {second}");
+    let caret = h
+        .state()
+        .labeling()
+        .and_then(|l| l.doc_ui().view().caret())
+        .map(|c| c.offset)
+        .expect("caret moved with the page");
+    assert!(caret > 0);
+    h.state_mut().set_text_selection(Some(caret..caret + 3));
+    h.run_steps(2);
+    cmd(&mut h, Key::PageUp);
+    assert_eq!(h.state().labeling().map(|l| l.current()), Some(0));
+    assert_eq!(
+        h.state().text_selection(),
+        None,
+        "the first document has its own (empty) selection"
+    );
+    let first = h
+        .state()
+        .labeling()
+        .map(|l| l.doc_ui().view().scroll_offset())
+        .unwrap_or_default();
+    assert!(first < 1.0, "the first document is at its top: {first}");
+    cmd(&mut h, Key::PageDown);
+    assert_eq!(h.state().text_selection(), Some(caret..caret + 3));
+    let back = h
+        .state()
+        .labeling()
+        .map(|l| l.doc_ui().view().scroll_offset())
+        .unwrap_or_default();
+    assert!(
+        (back - second).abs() < 1.0,
+        "scroll position restored: {back} vs {second}"
+    );
+}
+
+#[test]
+fn ctrl_home_and_ctrl_end_move_caret_and_view_through_the_document() {
+    let (_dir, path) = seed_copy();
+    let mut h = open(&path);
+    let len = text(&h).chars().count();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::End);
+    h.run_steps(3);
+    let l = h.state().labeling().expect("labeling");
+    assert_eq!(l.doc_ui().view().caret().map(|c| c.offset), Some(len));
+    assert!(
+        l.doc_ui().view().scroll_offset() > 100.0,
+        "the end of the text is in view"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Home);
+    h.run_steps(3);
+    let l = h.state().labeling().expect("labeling");
+    assert_eq!(l.doc_ui().view().caret().map(|c| c.offset), Some(0));
+    assert!(l.doc_ui().view().scroll_offset() < 1.0);
 }

@@ -92,7 +92,7 @@ fn keep_left_keep_right_and_keep_both_through_the_buttons_then_gold() {
 
     // Missing in one file: keep both (i.e. keep the one that exists).
     let d3 = go_to(&mut h, DifferenceKind::OnlyInSome);
-    h.get_by_label("Keep both").click();
+    h.get_by_label("Keep all").click();
     h.run_steps(2);
     assert_eq!(decision(&h, d3), Some(Decision::KeepBoth));
 

@@ -1,12 +1,13 @@
-//! File > Export: runs an export on a worker thread and shows its progress in the status bar.
+//! File > Export: runs an export on a worker thread; the status bar shows its progress.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
-use super::{Dialog, QalamApp};
+use super::QalamApp;
 use crate::export::{self, ExportError, ExportFormat, ExportOptions, ExportReport};
+use crate::ui::dialogs::{Dialog, PromptPurpose};
 
 /// Seconds an export runs before its progress bar appears.
 const PROGRESS_AFTER: f64 = 0.3;
@@ -20,14 +21,6 @@ pub(super) struct ExportJob {
     total: Arc<AtomicUsize>,
     started: f64,
 }
-
-/// Every export format, in menu order.
-pub(super) const FORMATS: [ExportFormat; 4] = [
-    ExportFormat::Jsonl,
-    ExportFormat::Doccano,
-    ExportFormat::Conll,
-    ExportFormat::Brat,
-];
 
 impl QalamApp {
     /// Asks where to export in `format` (a folder for brat, a file otherwise), then starts.
@@ -49,10 +42,7 @@ impl QalamApp {
             Some(p) => self.start_export(ctx, format, p, true),
             None => {
                 self.rt.status = super::NO_DIALOG_HINT.to_owned();
-                self.rt.dialog = Some(Dialog::ExportPath {
-                    format,
-                    input: String::new(),
-                });
+                self.rt.dialog = Some(Dialog::prompt(PromptPurpose::Export(format), ""));
             }
         }
     }
@@ -65,14 +55,13 @@ impl QalamApp {
         out: PathBuf,
         force: bool,
     ) {
-        let Some(s) = self.rt.session.as_ref() else {
-            return;
-        };
+        let Some(lab) = self.labeling() else { return };
         if self.rt.export.is_some() {
             self.rt.status = "An export is already running".to_owned();
             return;
         }
-        let project = s.project.clone();
+        // A snapshot: one pointer per document, however large the project.
+        let project = lab.session.project.clone();
         let options = ExportOptions {
             relations: true,
             force,
@@ -107,26 +96,25 @@ impl QalamApp {
         self.rt.export.is_some()
     }
 
-    /// Collects a finished export, or shows the progress of a running one (in the status bar).
-    pub(super) fn poll_export(&mut self, ui: &mut egui::Ui) {
+    /// The progress to show for a running export, as (done, total) documents: only once it
+    /// has run for a moment, so quick exports do not flash a bar.
+    pub(super) fn export_progress(&self, now: f64) -> Option<(usize, usize)> {
+        let job = self.rt.export.as_ref()?;
+        (now - job.started > PROGRESS_AFTER).then(|| {
+            (
+                job.done.load(Ordering::Relaxed),
+                job.total.load(Ordering::Relaxed),
+            )
+        })
+    }
+
+    /// Collects a finished export: its result goes to the status line (and notes to a message).
+    pub(super) fn poll_export(&mut self, ctx: &egui::Context) {
         let Some(job) = self.rt.export.as_ref() else {
             return;
         };
         if !job.handle.is_finished() {
-            let now = ui.input(|i| i.time);
-            if now - job.started > PROGRESS_AFTER {
-                let (done, total) = (
-                    job.done.load(Ordering::Relaxed),
-                    job.total.load(Ordering::Relaxed).max(1),
-                );
-                let bar = egui::ProgressBar::new(done as f32 / total as f32)
-                    .desired_width(200.0)
-                    .desired_height(14.0)
-                    .text(format!("{done} of {total} documents"));
-                ui.add(bar);
-            }
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(100));
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
             return;
         }
         let Some(job) = self.rt.export.take() else {

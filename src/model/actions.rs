@@ -261,7 +261,7 @@ pub fn link(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Document, History};
+    use crate::model::{Document, History, Selection};
 
     fn project() -> Project {
         let mut p = Project::new("t", "ann");
@@ -276,21 +276,25 @@ mod tests {
         let mut p = project();
         let mut h = History::default();
         let (tx, speaker) = mark_selection(&p, 0, "speaker", 6..12, false).expect("mark");
-        h.apply(&mut p, tx).expect("apply");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply");
         assert_eq!(
             p.documents[0].span(speaker).map(|s| s.text.as_str()),
             Some("مصدر أمني")
         );
         let (tx, claim) = mark(&p, 0, "claim", 19..31).expect("claim");
-        h.apply(&mut p, tx).expect("apply claim");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply claim");
         let (tx, _) = link(&p, 0, "attributed_to", claim, speaker).expect("link");
-        h.apply(&mut p, tx).expect("apply link");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply link");
         assert!(
             link(&p, 0, "attributed_to", claim, speaker).is_err(),
             "no duplicate links"
         );
         let tx = delete_span(&p, 0, speaker).expect("delete");
-        h.apply(&mut p, tx).expect("apply delete");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply delete");
         assert!(p.documents[0].relations.is_empty());
         assert!(p.documents[0].span(speaker).is_none());
         h.undo(&mut p).expect("undo");
@@ -304,7 +308,8 @@ mod tests {
         let hits = [5..9, 36..40];
         let (tx, n) = mark_all(&p, 0, "entity", &hits).expect("mark all");
         assert_eq!(n, 2);
-        h.apply(&mut p, tx).expect("apply");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply");
         assert_eq!(mark_all(&p, 0, "entity", &hits).expect("again").1, 0);
         h.undo(&mut p).expect("undo");
         assert!(p.documents[0].spans.is_empty());
@@ -315,25 +320,30 @@ mod tests {
         let mut p = project();
         let mut h = History::default();
         let (tx, id) = mark(&p, 0, "claim", 19..31).expect("claim");
-        h.apply(&mut p, tx).expect("apply");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply");
         let tx = set_attribute(&p, 0, id, "quote", Some("direct")).expect("attr");
-        h.apply(&mut p, tx).expect("apply attr");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply attr");
         let tx = relabel(&p, 0, id, "entity").expect("relabel");
-        h.apply(&mut p, tx).expect("apply relabel");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply relabel");
         assert!(
             p.documents[0]
                 .span(id)
                 .is_some_and(|s| s.attributes.is_empty() && s.label == "entity")
         );
         let tx = move_edge(&p, 0, id, Edge::End, -1).expect("shrink");
-        h.apply(&mut p, tx).expect("apply");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply");
         assert_eq!(
             p.documents[0].span(id).map(|s| s.text.as_str()),
             Some("الحملة بدأت")
         );
         assert!(move_edge(&p, 0, id, Edge::Start, 100).is_err());
         let tx = set_note(&p, 0, id, "ملاحظة").expect("note");
-        h.apply(&mut p, tx).expect("apply note");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("apply note");
         assert_eq!(
             p.documents[0].span(id).and_then(|s| s.note.as_deref()),
             Some("ملاحظة")

@@ -351,11 +351,61 @@ pub fn apply(project: &mut Project, tx: Transaction) -> Result<Transaction, Edit
     Ok(Transaction { edits: inverse })
 }
 
-/// Undo/redo stacks plus the identity of the saved state, for the dirty flag.
+/// What the user had selected around a change, kept with each undo step so that undo and
+/// redo bring back the document and selection the change was made in (as helix keeps a
+/// selection with each revision).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Document index.
+    pub doc: usize,
+    /// Selected text, in code points.
+    pub text: Option<std::ops::Range<usize>>,
+    /// Selected span.
+    pub span: Option<SpanId>,
+    /// Selected relation.
+    pub relation: Option<RelationId>,
+}
+
+impl Selection {
+    /// Nothing selected in document `doc`.
+    pub fn none(doc: usize) -> Self {
+        Selection {
+            doc,
+            ..Default::default()
+        }
+    }
+
+    /// This selection with what no longer exists in `project` dropped: a span or relation
+    /// that was deleted, a range outside the text, a document index out of range (then
+    /// document 0 with nothing selected).
+    pub fn checked(mut self, project: &Project) -> Self {
+        let Some(d) = project.documents.get(self.doc) else {
+            return Selection::none(0);
+        };
+        self.span = self.span.filter(|id| d.span(*id).is_some());
+        self.relation = self.relation.filter(|id| d.relation(*id).is_some());
+        let len = d.len_chars();
+        self.text = self.text.filter(|r| r.start < r.end && r.end <= len);
+        self
+    }
+}
+
+/// One undo step: the transaction that reverts it, the history state before it, and the
+/// selection before and after it.
+#[derive(Debug)]
+struct Revision {
+    revert: Transaction,
+    state: u64,
+    before: Selection,
+    after: Selection,
+}
+
+/// Undo/redo stacks, each step with its selections, plus the identity of the saved state
+/// for the dirty flag.
 #[derive(Debug, Default)]
 pub struct History {
-    undo: Vec<(Transaction, u64)>,
-    redo: Vec<(Transaction, u64)>,
+    undo: Vec<Revision>,
+    redo: Vec<Revision>,
     /// Identity of the current state; every applied transaction makes a new one.
     state: u64,
     next_state: u64,
@@ -363,46 +413,70 @@ pub struct History {
 }
 
 impl History {
-    /// Applies `tx` to `project` and records it for undo. Clears the redo stack.
-    pub fn apply(&mut self, project: &mut Project, tx: Transaction) -> Result<(), EditError> {
+    /// Applies `tx` to `project` and records it for undo, with the selection before the
+    /// change and the one to show after it. Clears the redo stack.
+    pub fn apply(
+        &mut self,
+        project: &mut Project,
+        tx: Transaction,
+        before: Selection,
+        after: Selection,
+    ) -> Result<(), EditError> {
         if tx.edits.is_empty() {
             return Ok(());
         }
-        let inverse = apply(project, tx)?;
-        self.undo.push((inverse, self.state));
+        let revert = apply(project, tx)?;
+        self.undo.push(Revision {
+            revert,
+            state: self.state,
+            before,
+            after,
+        });
         self.redo.clear();
         self.next_state += 1;
         self.state = self.next_state;
         Ok(())
     }
 
-    /// Undoes the last transaction; `false` when there is nothing to undo.
-    pub fn undo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+    /// Undoes the last transaction. Returns the selection from before it (checked against
+    /// the project as it is now), or `None` when there is nothing to undo.
+    pub fn undo(&mut self, project: &mut Project) -> Result<Option<Selection>, EditError> {
         self.step(project, true)
     }
 
-    /// Redoes the last undone transaction; `false` when there is nothing to redo.
-    pub fn redo(&mut self, project: &mut Project) -> Result<bool, EditError> {
+    /// Redoes the last undone transaction. Returns the selection from after it (checked),
+    /// or `None` when there is nothing to redo.
+    pub fn redo(&mut self, project: &mut Project) -> Result<Option<Selection>, EditError> {
         self.step(project, false)
     }
 
-    fn step(&mut self, project: &mut Project, undo: bool) -> Result<bool, EditError> {
+    fn step(&mut self, project: &mut Project, undo: bool) -> Result<Option<Selection>, EditError> {
         let (from, to) = if undo {
             (&mut self.undo, &mut self.redo)
         } else {
             (&mut self.redo, &mut self.undo)
         };
-        let Some((tx, target_state)) = from.pop() else {
-            return Ok(false);
+        let Some(rev) = from.pop() else {
+            return Ok(None);
         };
-        match apply(project, tx.clone()) {
-            Ok(inverse) => {
-                to.push((inverse, self.state));
-                self.state = target_state;
-                Ok(true)
+        match apply(project, rev.revert.clone()) {
+            Ok(revert) => {
+                let shown = if undo {
+                    rev.before.clone()
+                } else {
+                    rev.after.clone()
+                };
+                to.push(Revision {
+                    revert,
+                    state: self.state,
+                    before: rev.before,
+                    after: rev.after,
+                });
+                self.state = rev.state;
+                Ok(Some(shown.checked(project)))
             }
             Err(e) => {
-                from.push((tx, target_state));
+                from.push(rev);
                 Err(e)
             }
         }
@@ -461,19 +535,21 @@ mod tests {
         h.apply(
             &mut p,
             Transaction::one(Edit::InsertSpan { doc: 0, span: s }),
+            Selection::none(0),
+            Selection::none(0),
         )
         .expect("insert");
         assert_eq!(p.documents[0].spans[0].text, "مصدر أمني");
         assert!(h.is_dirty());
         h.mark_saved();
         assert!(!h.is_dirty());
-        assert!(h.undo(&mut p).expect("undo"));
+        assert!(h.undo(&mut p).expect("undo").is_some());
         assert!(p.documents[0].spans.is_empty());
         assert!(h.is_dirty());
-        assert!(h.redo(&mut p).expect("redo"));
+        assert!(h.redo(&mut p).expect("redo").is_some());
         assert_eq!(p.documents[0].spans.len(), 1);
         assert!(!h.is_dirty(), "redo returns to the saved state");
-        assert!(!h.redo(&mut p).expect("nothing to redo"));
+        assert!(h.redo(&mut p).expect("nothing to redo").is_none());
     }
 
     #[test]
@@ -516,18 +592,24 @@ mod tests {
         h.apply(
             &mut p,
             Transaction::one(Edit::InsertSpan { doc: 0, span: a }),
+            Selection::none(0),
+            Selection::none(0),
         )
         .expect("a");
         assert!(matches!(
             h.apply(
                 &mut p,
-                Transaction::one(Edit::InsertSpan { doc: 0, span: b })
+                Transaction::one(Edit::InsertSpan { doc: 0, span: b }),
+                Selection::none(0),
+                Selection::none(0)
             ),
             Err(EditError::DuplicateSpan { .. })
         ));
         h.apply(
             &mut p,
             Transaction::one(Edit::InsertSpan { doc: 0, span: c }),
+            Selection::none(0),
+            Selection::none(0),
         )
         .expect("c");
         let wrong = Relation {
@@ -542,7 +624,9 @@ mod tests {
                 Transaction::one(Edit::InsertRelation {
                     doc: 0,
                     relation: wrong
-                })
+                }),
+                Selection::none(0),
+                Selection::none(0)
             ),
             Err(EditError::ForbiddenRelation { .. })
         ));
@@ -558,6 +642,8 @@ mod tests {
                 doc: 0,
                 relation: right,
             }),
+            Selection::none(0),
+            Selection::none(0),
         )
         .expect("relation");
         // A span used by a relation cannot be deleted alone, nor relabelled out of the relation's labels.
@@ -586,7 +672,8 @@ mod tests {
             Edit::DeleteRelation { doc: 0, id: 1 },
             Edit::DeleteSpan { doc: 0, id: 1 },
         ]);
-        h.apply(&mut p, tx).expect("delete both");
+        h.apply(&mut p, tx, Selection::none(0), Selection::none(0))
+            .expect("delete both");
         assert!(p.documents[0].relations.is_empty());
         h.undo(&mut p).expect("undo");
         assert_eq!(p.documents[0].relations.len(), 1);

@@ -10,7 +10,7 @@ pub mod snap;
 pub mod text_index;
 pub mod tokens;
 
-pub use command::{Edit, EditError, History, Transaction, apply};
+pub use command::{Edit, EditError, History, Selection, Transaction, apply};
 pub use document::{DocStatus, Document, Project, Relation, RelationId, Span, SpanId, text_sha256};
 pub use schema::{AttributeDef, RelationType, Schema, SpanLabel};
 pub use search::SearchIndex;

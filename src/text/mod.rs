@@ -20,5 +20,5 @@ mod view;
 pub use engine::{TextEngine, install_egui_fallback_fonts};
 pub use view::{
     BidiLabel, DEFAULT_FONT_SIZE, DocumentView, DocumentViewOutput, DocumentViewState,
-    SpanHighlight, handle_zoom_keys,
+    SpanHighlight,
 };

@@ -39,6 +39,10 @@ pub struct DocumentViewState {
     alt_during_selection: bool,
     scroll_request: Option<Range<usize>>,
     reveal_caret: bool,
+    /// Scroll by this many points next frame (PageUp / PageDown), caret moving along.
+    page_delta: Option<f32>,
+    /// Scroll back to `last_offset` next frame (the document is shown again).
+    restore: bool,
     last_offset: f32,
     /// Where the text was drawn last frame (physical px) and with which layout, so callers
     /// can map ranges to the screen between frames.
@@ -65,6 +69,17 @@ impl DocumentViewState {
             None => self.anchor = self.caret,
         }
         self.dragging = false;
+    }
+
+    /// Asks the view to show the scroll position it had when this state was last shown
+    /// (after another document used the view in between).
+    pub fn restore_scroll(&mut self) {
+        self.restore = true;
+    }
+
+    /// The vertical scroll offset (points) this state was last shown at.
+    pub fn scroll_offset(&self) -> f32 {
+        self.last_offset
     }
 
     /// Asks the view to scroll `r` into view on its next frame.
@@ -194,26 +209,6 @@ fn assign_lanes(spans: &[SpanHighlight]) -> Vec<usize> {
     lanes
 }
 
-/// Ctrl/Cmd + plus, minus and 0 change `font_size` (points) between 10 and 48, returning
-/// true when it changed. Call before showing the view if the app wants view-level zoom.
-pub fn handle_zoom_keys(ui: &Ui, font_size: &mut f32) -> bool {
-    let before = *font_size;
-    ui.input_mut(|i| {
-        if i.consume_key(egui::Modifiers::COMMAND, Key::Plus)
-            || i.consume_key(egui::Modifiers::COMMAND, Key::Equals)
-        {
-            *font_size = (*font_size + 2.0).min(48.0);
-        }
-        if i.consume_key(egui::Modifiers::COMMAND, Key::Minus) {
-            *font_size = (*font_size - 2.0).max(10.0);
-        }
-        if i.consume_key(egui::Modifiers::COMMAND, Key::Num0) {
-            *font_size = DEFAULT_FONT_SIZE;
-        }
-    });
-    *font_size != before
-}
-
 impl<'a> DocumentView<'a> {
     /// A view of `text`; all offsets are code points into it.
     pub fn new(text: &'a str) -> Self {
@@ -281,7 +276,11 @@ impl<'a> DocumentView<'a> {
         {
             let (doc, fonts) = engine.doc_mut(doc_idx);
             let view_px = avail.y * ppp;
-            if let Some(r) = state.scroll_request.take() {
+            if let Some(delta) = state.page_delta.take() {
+                target = Some((state.last_offset + delta).max(0.0));
+            } else if std::mem::take(&mut state.restore) {
+                target = Some(state.last_offset);
+            } else if let Some(r) = state.scroll_request.take() {
                 let rect = doc.caret_rect(fonts, Caret::new(r.start, Affinity::Downstream));
                 let y = rect.min_y / ppp + PAD;
                 if y < state.last_offset
@@ -457,7 +456,21 @@ impl<'a> DocumentView<'a> {
                             ..
                         } => {
                             let c = state.caret.unwrap_or_default();
+                            // A page: the view's height, less a line so context stays.
+                            let page = (viewport.height() * ppp - metrics.line_height_px)
+                                .max(metrics.line_height_px);
                             let moved = match key {
+                                Key::PageUp | Key::PageDown if !modifiers.command => {
+                                    let down = key == Key::PageDown;
+                                    let r = doc.caret_rect(fonts, c);
+                                    let y =
+                                        (r.min_y + r.max_y) / 2.0 + if down { page } else { -page };
+                                    let bottom = doc.total_height();
+                                    let moved = doc.hit(fonts, r.min_x, y.clamp(0.0, bottom));
+                                    state.page_delta =
+                                        Some((doc.caret_rect(fonts, moved).min_y - r.min_y) / ppp);
+                                    moved
+                                }
                                 Key::ArrowLeft => doc.move_visual(fonts, c, false),
                                 Key::ArrowRight => doc.move_visual(fonts, c, true),
                                 Key::ArrowUp => doc.move_vertical(fonts, c, false),
@@ -481,7 +494,7 @@ impl<'a> DocumentView<'a> {
                             if !modifiers.shift {
                                 state.anchor = Some(moved);
                             }
-                            state.reveal_caret = true;
+                            state.reveal_caret = state.page_delta.is_none();
                         }
                         Event::Copy => {
                             if let Some(sel) = state.selection() {

@@ -1,16 +1,20 @@
-//! Every user-facing command in one table: menus, keyboard shortcuts and the help sheet all
-//! read it, so a shortcut is defined once.
+//! Every user-facing command and, in one exhaustive `match`, its title, shortcuts, menu and
+//! the scope its keys work in: menus, the shortcut sheet and keyboard dispatch all read it, so
+//! the compiler refuses a new command until it has all of them.
 
-use egui::{Key, KeyboardShortcut, Modifiers};
+use egui::{Event, Key, KeyboardShortcut, Modifiers};
+use strum::IntoEnumIterator;
 
 /// A command the user can give from a menu or a shortcut.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum UiCommand {
     /// Open a project or text file with the file dialog.
     Open,
     /// Open a file by typing its path (works without a desktop file dialog).
     OpenPath,
-    /// Save to the current file.
+    /// Open project files read-only for review and comparison.
+    OpenForReview,
+    /// Save to the current file (in review: the review files).
     Save,
     /// Save to a new file.
     SaveAs,
@@ -20,6 +24,12 @@ pub enum UiCommand {
     Undo,
     /// Redo the last undone change.
     Redo,
+    /// Focus the search field.
+    Find,
+    /// Delete the selected relation or span.
+    DeleteSelection,
+    /// Leave link mode, else clear the selection; from the panels, back to the text.
+    ClearSelection,
     /// Show the next document.
     NextDocument,
     /// Show the previous document.
@@ -32,14 +42,8 @@ pub enum UiCommand {
     ZoomReset,
     /// Switch between light and dark theme.
     ToggleTheme,
-    /// Show the keyboard shortcut sheet.
-    ShowShortcuts,
-    /// Focus the search field.
-    Find,
-    /// Delete the selected relation or span.
-    DeleteSelection,
-    /// Leave link mode, else clear the selection.
-    ClearSelection,
+    /// Move keyboard focus from the text to the panels' controls (Tab between them, Esc back).
+    FocusPanels,
     /// Select the next span (or the next link target while linking).
     NextSpan,
     /// Select the previous span (or link target).
@@ -54,42 +58,116 @@ pub enum UiCommand {
     RightEdgeLeft,
     /// Move the selected span's right edge one character right.
     RightEdgeRight,
-    /// Open project files read-only for review and comparison.
-    OpenForReview,
     /// Review: go to the next difference.
     NextDifference,
     /// Review: go to the previous difference.
     PreviousDifference,
-    /// Review: keep the first file's reading of this difference.
-    PickLeft,
-    /// Review: keep the second file's reading of this difference.
-    PickRight,
+    /// Review: keep file 1's reading of this difference.
+    KeepFile1,
+    /// Review: keep file 2's reading.
+    KeepFile2,
+    /// Review: keep file 3's reading.
+    KeepFile3,
+    /// Review: keep file 4's reading.
+    KeepFile4,
+    /// Review: keep file 5's reading.
+    KeepFile5,
+    /// Review: keep file 6's reading.
+    KeepFile6,
+    /// Review: keep file 7's reading.
+    KeepFile7,
+    /// Review: keep file 8's reading.
+    KeepFile8,
+    /// Review: keep file 9's reading.
+    KeepFile9,
     /// Review: keep every reading of this difference.
-    KeepBoth,
+    KeepAll,
     /// Review: keep no reading of this difference.
-    DropBoth,
+    DropAll,
     /// Review: write the adjudicated gold project.
     SaveGold,
     /// Review: show the agreement table.
     ShowAgreement,
-    /// Move keyboard focus from the text to the panels' controls (Tab between them, Esc back).
-    FocusPanels,
+    /// Show the keyboard shortcut sheet.
+    ShowShortcuts,
 }
 
-/// The command table row: command, menu title and shortcuts (the first is shown in menus).
+/// The menu a command is listed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
+pub enum Menu {
+    /// File.
+    File,
+    /// Edit.
+    Edit,
+    /// View.
+    View,
+    /// Review.
+    Review,
+    /// Help.
+    Help,
+}
+
+impl Menu {
+    /// The menu's title in the menu bar.
+    pub fn title(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::View => "View",
+            Menu::Review => "Review",
+            Menu::Help => "Help",
+        }
+    }
+}
+
+/// Where a command's keys work. Two commands may share a key only when their scopes never
+/// apply at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// In every mode.
+    Always,
+    /// While labeling.
+    Labeling,
+    /// While labeling with the keyboard in the document text (not in the panels).
+    Text,
+    /// While reviewing.
+    Review,
+}
+
+impl Scope {
+    /// Whether both scopes can apply at the same moment.
+    pub fn overlaps(self, other: Scope) -> bool {
+        use Scope::{Always, Labeling, Review, Text};
+        match (self, other) {
+            (Always, _) | (_, Always) => true,
+            (Labeling | Text, Labeling | Text) => true,
+            (Review, Review) => true,
+            (Labeling | Text, Review) | (Review, Labeling | Text) => false,
+        }
+    }
+}
+
+/// Everything the table says about one command.
+#[derive(Clone, Copy, Debug)]
 pub struct CommandInfo {
-    /// The command.
-    pub command: UiCommand,
     /// Title in menus and the help sheet.
     pub title: &'static str,
-    /// Shortcuts that trigger it; the first is displayed.
+    /// Shortcuts that trigger it; the first is the one displayed.
     pub shortcuts: &'static [KeyboardShortcut],
+    /// The menu that lists it (`None`: keyboard only).
+    pub menu: Option<Menu>,
+    /// Where its shortcuts work.
+    pub scope: Scope,
 }
 
 const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(modifiers, key)
 }
 
+const CMD: Modifiers = Modifiers::COMMAND;
+const SHIFT: Modifiers = Modifiers::SHIFT;
+const ALT: Modifiers = Modifiers::ALT;
+const NONE: Modifiers = Modifiers::NONE;
 const CMD_SHIFT: Modifiers = Modifiers {
     alt: false,
     ctrl: false,
@@ -97,201 +175,237 @@ const CMD_SHIFT: Modifiers = Modifiers {
     mac_cmd: false,
     command: true,
 };
-const NONE: Modifiers = Modifiers::NONE;
 
-/// All commands, in menu order.
-pub const COMMANDS: &[CommandInfo] = &[
-    // Open for review before Open: Ctrl+O would otherwise also accept Ctrl+Shift+O.
+/// A `'static` list of shortcuts from `modifiers => key` pairs.
+macro_rules! keys {
+    ($($m:expr => $k:expr),* $(,)?) => {{
+        const KEYS: &[KeyboardShortcut] = &[$(sc($m, $k)),*];
+        KEYS
+    }};
+}
+
+const fn info(
+    title: &'static str,
+    shortcuts: &'static [KeyboardShortcut],
+    menu: Option<Menu>,
+    scope: Scope,
+) -> CommandInfo {
     CommandInfo {
-        command: UiCommand::OpenForReview,
-        title: "Open for review…",
-        shortcuts: &[sc(CMD_SHIFT, Key::O)],
-    },
-    CommandInfo {
-        command: UiCommand::Open,
-        title: "Open…",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::O)],
-    },
-    CommandInfo {
-        command: UiCommand::OpenPath,
-        title: "Open path…",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::L)],
-    },
-    // Save as before Save: Ctrl+S would otherwise also accept Ctrl+Shift+S.
-    CommandInfo {
-        command: UiCommand::SaveAs,
-        title: "Save as…",
-        shortcuts: &[sc(CMD_SHIFT, Key::S)],
-    },
-    CommandInfo {
-        command: UiCommand::Save,
-        title: "Save",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::S)],
-    },
-    CommandInfo {
-        command: UiCommand::Quit,
-        title: "Quit",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::Q)],
-    },
-    // Ctrl+Shift+Z must be matched before Ctrl+Z, which would otherwise also accept it.
-    CommandInfo {
-        command: UiCommand::Redo,
-        title: "Redo",
-        shortcuts: &[sc(CMD_SHIFT, Key::Z), sc(Modifiers::COMMAND, Key::Y)],
-    },
-    CommandInfo {
-        command: UiCommand::Undo,
-        title: "Undo",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::Z)],
-    },
-    CommandInfo {
-        command: UiCommand::NextDocument,
-        title: "Next document",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::PageDown)],
-    },
-    CommandInfo {
-        command: UiCommand::PreviousDocument,
-        title: "Previous document",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::PageUp)],
-    },
-    CommandInfo {
-        command: UiCommand::ZoomIn,
-        title: "Zoom in",
-        shortcuts: &[
-            sc(Modifiers::COMMAND, Key::Plus),
-            sc(Modifiers::COMMAND, Key::Equals),
-        ],
-    },
-    CommandInfo {
-        command: UiCommand::ZoomOut,
-        title: "Zoom out",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::Minus)],
-    },
-    CommandInfo {
-        command: UiCommand::ZoomReset,
-        title: "Reset zoom",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::Num0)],
-    },
-    CommandInfo {
-        command: UiCommand::ToggleTheme,
-        title: "Light/dark theme",
-        shortcuts: &[],
-    },
-    CommandInfo {
-        command: UiCommand::ShowShortcuts,
-        title: "Keyboard shortcuts",
-        shortcuts: &[
-            sc(NONE, Key::F1),
-            sc(Modifiers::SHIFT, Key::Questionmark),
-            sc(NONE, Key::Questionmark),
-        ],
-    },
-    CommandInfo {
-        command: UiCommand::Find,
-        title: "Find",
-        shortcuts: &[sc(Modifiers::COMMAND, Key::F)],
-    },
-    CommandInfo {
-        command: UiCommand::DeleteSelection,
-        title: "Delete selected span or relation",
-        shortcuts: &[sc(NONE, Key::Delete), sc(NONE, Key::Backspace)],
-    },
-    CommandInfo {
-        command: UiCommand::ClearSelection,
-        title: "Cancel linking / clear selection",
-        shortcuts: &[sc(NONE, Key::Escape)],
-    },
-    // Shift+Tab before Tab: a plain Tab shortcut also accepts Shift.
-    CommandInfo {
-        command: UiCommand::PreviousSpan,
-        title: "Previous span (or link target)",
-        shortcuts: &[sc(Modifiers::SHIFT, Key::Tab)],
-    },
-    CommandInfo {
-        command: UiCommand::NextSpan,
-        title: "Next span (or link target)",
-        shortcuts: &[sc(NONE, Key::Tab)],
-    },
-    CommandInfo {
-        command: UiCommand::ConfirmLink,
-        title: "Link to the proposed target",
-        shortcuts: &[sc(NONE, Key::Enter)],
-    },
-    CommandInfo {
-        command: UiCommand::LeftEdgeLeft,
-        title: "Span: left edge one character left",
-        shortcuts: &[sc(Modifiers::SHIFT, Key::ArrowLeft)],
-    },
-    CommandInfo {
-        command: UiCommand::LeftEdgeRight,
-        title: "Span: left edge one character right",
-        shortcuts: &[sc(Modifiers::SHIFT, Key::ArrowRight)],
-    },
-    CommandInfo {
-        command: UiCommand::RightEdgeLeft,
-        title: "Span: right edge one character left",
-        shortcuts: &[sc(Modifiers::ALT, Key::ArrowLeft)],
-    },
-    CommandInfo {
-        command: UiCommand::RightEdgeRight,
-        title: "Span: right edge one character right",
-        shortcuts: &[sc(Modifiers::ALT, Key::ArrowRight)],
-    },
-    CommandInfo {
-        command: UiCommand::NextDifference,
-        title: "Review: next difference",
-        shortcuts: &[sc(NONE, Key::N), sc(NONE, Key::J)],
-    },
-    CommandInfo {
-        command: UiCommand::PreviousDifference,
-        title: "Review: previous difference",
-        shortcuts: &[sc(NONE, Key::P), sc(NONE, Key::K)],
-    },
-    CommandInfo {
-        command: UiCommand::PickLeft,
-        title: "Review: keep the first file's reading",
-        shortcuts: &[sc(NONE, Key::Num1)],
-    },
-    CommandInfo {
-        command: UiCommand::PickRight,
-        title: "Review: keep the second file's reading",
-        shortcuts: &[sc(NONE, Key::Num2)],
-    },
-    CommandInfo {
-        command: UiCommand::KeepBoth,
-        title: "Review: keep both readings",
-        shortcuts: &[sc(NONE, Key::B)],
-    },
-    CommandInfo {
-        command: UiCommand::DropBoth,
-        title: "Review: drop both readings",
-        shortcuts: &[sc(NONE, Key::D)],
-    },
-    CommandInfo {
-        command: UiCommand::SaveGold,
-        title: "Save gold as…",
-        shortcuts: &[sc(CMD_SHIFT, Key::G)],
-    },
-    CommandInfo {
-        command: UiCommand::ShowAgreement,
-        title: "Agreement…",
-        shortcuts: &[sc(CMD_SHIFT, Key::A)],
-    },
-    CommandInfo {
-        command: UiCommand::FocusPanels,
-        title: "Keyboard to the panels (Tab between controls, Esc back to the text)",
-        shortcuts: &[sc(NONE, Key::F6)],
-    },
-];
+        title,
+        shortcuts,
+        menu,
+        scope,
+    }
+}
 
 impl UiCommand {
+    /// Every command, in menu order.
+    pub fn all() -> impl Iterator<Item = UiCommand> {
+        UiCommand::iter()
+    }
+
     /// This command's row of the table.
-    pub fn info(self) -> &'static CommandInfo {
-        // Every variant has a row (checked by a test); the fallback is never reached.
-        COMMANDS
-            .iter()
-            .find(|c| c.command == self)
-            .unwrap_or(&COMMANDS[0])
+    pub const fn info(self) -> CommandInfo {
+        use Menu::{Edit, File, Help, Review, View};
+        use Scope::{Always, Labeling, Text};
+        match self {
+            UiCommand::Open => info("Open…", keys![CMD => Key::O], Some(File), Always),
+            UiCommand::OpenPath => info("Open path…", keys![CMD => Key::L], Some(File), Always),
+            UiCommand::OpenForReview => info(
+                "Open for review…",
+                keys![CMD_SHIFT => Key::O],
+                Some(File),
+                Always,
+            ),
+            UiCommand::Save => info("Save", keys![CMD => Key::S], Some(File), Always),
+            UiCommand::SaveAs => info("Save as…", keys![CMD_SHIFT => Key::S], Some(File), Labeling),
+            UiCommand::Quit => info("Quit", keys![CMD => Key::Q], Some(File), Always),
+            UiCommand::Undo => info("Undo", keys![CMD => Key::Z], Some(Edit), Always),
+            UiCommand::Redo => info(
+                "Redo",
+                keys![CMD_SHIFT => Key::Z, CMD => Key::Y],
+                Some(Edit),
+                Always,
+            ),
+            UiCommand::Find => info("Find", keys![CMD => Key::F], Some(Edit), Labeling),
+            UiCommand::DeleteSelection => info(
+                "Delete selected span or relation",
+                keys![NONE => Key::Delete, NONE => Key::Backspace],
+                Some(Edit),
+                Labeling,
+            ),
+            UiCommand::ClearSelection => info(
+                "Cancel linking / clear selection / back to the text",
+                keys![NONE => Key::Escape],
+                None,
+                Always,
+            ),
+            UiCommand::NextDocument => info(
+                "Next document",
+                keys![CMD => Key::PageDown],
+                Some(View),
+                Always,
+            ),
+            UiCommand::PreviousDocument => info(
+                "Previous document",
+                keys![CMD => Key::PageUp],
+                Some(View),
+                Always,
+            ),
+            UiCommand::ZoomIn => info(
+                "Zoom in",
+                keys![CMD => Key::Plus, CMD_SHIFT => Key::Plus, CMD => Key::Equals],
+                Some(View),
+                Always,
+            ),
+            UiCommand::ZoomOut => info("Zoom out", keys![CMD => Key::Minus], Some(View), Always),
+            UiCommand::ZoomReset => info("Reset zoom", keys![CMD => Key::Num0], Some(View), Always),
+            UiCommand::ToggleTheme => info("Light/dark theme", &[], Some(View), Always),
+            UiCommand::FocusPanels => info(
+                "Keyboard to the panels (Tab between controls, Esc back to the text)",
+                keys![NONE => Key::F6],
+                Some(View),
+                Always,
+            ),
+            UiCommand::NextSpan => info(
+                "Next span (or link target)",
+                keys![NONE => Key::Tab],
+                None,
+                Text,
+            ),
+            UiCommand::PreviousSpan => info(
+                "Previous span (or link target)",
+                keys![SHIFT => Key::Tab],
+                None,
+                Text,
+            ),
+            UiCommand::ConfirmLink => info(
+                "Link to the proposed target",
+                keys![NONE => Key::Enter],
+                None,
+                Text,
+            ),
+            UiCommand::LeftEdgeLeft => info(
+                "Span: left edge one character left",
+                keys![SHIFT => Key::ArrowLeft],
+                None,
+                Text,
+            ),
+            UiCommand::LeftEdgeRight => info(
+                "Span: left edge one character right",
+                keys![SHIFT => Key::ArrowRight],
+                None,
+                Text,
+            ),
+            UiCommand::RightEdgeLeft => info(
+                "Span: right edge one character left",
+                keys![ALT => Key::ArrowLeft],
+                None,
+                Text,
+            ),
+            UiCommand::RightEdgeRight => info(
+                "Span: right edge one character right",
+                keys![ALT => Key::ArrowRight],
+                None,
+                Text,
+            ),
+            UiCommand::NextDifference => info(
+                "Next difference",
+                keys![NONE => Key::N, NONE => Key::J],
+                Some(Review),
+                Scope::Review,
+            ),
+            UiCommand::PreviousDifference => info(
+                "Previous difference",
+                keys![NONE => Key::P, NONE => Key::K],
+                Some(Review),
+                Scope::Review,
+            ),
+            UiCommand::KeepFile1 => info(
+                "Keep file 1's reading",
+                keys![NONE => Key::Num1],
+                Some(Review),
+                Scope::Review,
+            ),
+            UiCommand::KeepFile2 => info(
+                "Keep file 2's reading",
+                keys![NONE => Key::Num2],
+                Some(Review),
+                Scope::Review,
+            ),
+            UiCommand::KeepFile3 => info(
+                "Keep file 3's reading",
+                keys![NONE => Key::Num3],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::KeepFile4 => info(
+                "Keep file 4's reading",
+                keys![NONE => Key::Num4],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::KeepFile5 => info(
+                "Keep file 5's reading",
+                keys![NONE => Key::Num5],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::KeepFile6 => info(
+                "Keep file 6's reading",
+                keys![NONE => Key::Num6],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::KeepFile7 => info(
+                "Keep file 7's reading",
+                keys![NONE => Key::Num7],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::KeepFile8 => info(
+                "Keep file 8's reading",
+                keys![NONE => Key::Num8],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::KeepFile9 => info(
+                "Keep file 9's reading",
+                keys![NONE => Key::Num9],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::KeepAll => info(
+                "Keep every reading",
+                keys![NONE => Key::B],
+                Some(Review),
+                Scope::Review,
+            ),
+            UiCommand::DropAll => info(
+                "Drop every reading",
+                keys![NONE => Key::D],
+                Some(Review),
+                Scope::Review,
+            ),
+            UiCommand::SaveGold => info(
+                "Save gold as…",
+                keys![CMD_SHIFT => Key::G],
+                Some(Review),
+                Scope::Review,
+            ),
+            UiCommand::ShowAgreement => info(
+                "Agreement…",
+                keys![CMD_SHIFT => Key::A],
+                Some(Review),
+                Scope::Review,
+            ),
+            UiCommand::ShowShortcuts => info(
+                "Keyboard shortcuts",
+                keys![NONE => Key::F1, SHIFT => Key::Questionmark, NONE => Key::Questionmark],
+                Some(Help),
+                Always,
+            ),
+        }
     }
 
     /// Menu title.
@@ -304,92 +418,77 @@ impl UiCommand {
         self.info().shortcuts.first().copied()
     }
 
-    /// Consumes every pressed shortcut of the table from this frame's input, in table order,
-    /// for the commands that `enabled` accepts. While a text field has focus
-    /// (`typing`), keys without Ctrl/Cmd belong to the field, except F1.
-    pub fn from_shortcuts(
+    /// For the review keep commands, the file (0-based) whose reading they keep.
+    pub fn kept_file(self) -> Option<usize> {
+        let k = match self {
+            UiCommand::KeepFile1 => 0,
+            UiCommand::KeepFile2 => 1,
+            UiCommand::KeepFile3 => 2,
+            UiCommand::KeepFile4 => 3,
+            UiCommand::KeepFile5 => 4,
+            UiCommand::KeepFile6 => 5,
+            UiCommand::KeepFile7 => 6,
+            UiCommand::KeepFile8 => 7,
+            UiCommand::KeepFile9 => 8,
+            _ => return None,
+        };
+        Some(k)
+    }
+
+    /// Whether `shortcut` is pressed by `key` (or, for letters and digits, the same physical
+    /// key, so they work with an Arabic layout) with exactly `modifiers`. Exact modifiers make
+    /// matching independent of table order: Ctrl+Shift+S never also counts as Ctrl+S.
+    fn matches(
+        shortcut: &KeyboardShortcut,
+        key: Key,
+        physical: Option<Key>,
+        modifiers: Modifiers,
+    ) -> bool {
+        let keys = key == shortcut.logical_key || physical == Some(shortcut.logical_key);
+        // `?` needs Shift on most layouts; `+` needs it on some: both are listed explicitly.
+        keys && modifiers.matches_exact(shortcut.modifiers)
+    }
+
+    /// Takes this frame's key presses that are shortcuts of commands `enabled` accepts out of
+    /// the input and returns those commands, in the order pressed. While a text field has
+    /// focus (`typing`), keys without Ctrl/Cmd belong to the field, except F1 and F6.
+    pub fn pressed(
         ctx: &egui::Context,
         typing: bool,
         enabled: impl Fn(UiCommand) -> bool,
     ) -> Vec<UiCommand> {
         let mut out = Vec::new();
         ctx.input_mut(|i| {
-            for c in COMMANDS {
-                if !enabled(c.command) {
-                    continue;
-                }
-                let usable = |s: &&KeyboardShortcut| {
-                    !typing || s.modifiers.command || matches!(s.logical_key, Key::F1 | Key::F6)
+            i.events.retain(|ev| {
+                let Event::Key {
+                    key,
+                    physical_key,
+                    pressed: true,
+                    modifiers,
+                    ..
+                } = ev
+                else {
+                    return true;
                 };
-                if c.shortcuts
-                    .iter()
-                    .filter(usable)
-                    .any(|s| i.consume_shortcut(s))
-                {
-                    out.push(c.command);
+                let hit = UiCommand::all().filter(|c| enabled(*c)).find(|c| {
+                    c.info().shortcuts.iter().any(|s| {
+                        let usable = !typing
+                            || s.modifiers.command
+                            || matches!(s.logical_key, Key::F1 | Key::F6);
+                        usable && Self::matches(s, *key, *physical_key, *modifiers)
+                    })
+                });
+                match hit {
+                    Some(c) => {
+                        out.push(c);
+                        false
+                    }
+                    None => true,
                 }
-            }
+            });
         });
         out
     }
-}
-
-/// A menu button for `cmd` showing its shortcut; true when clicked.
-pub fn menu_item(ui: &mut egui::Ui, cmd: UiCommand, enabled: bool) -> bool {
-    let mut button = egui::Button::new(cmd.title());
-    if let Some(s) = cmd.shortcut() {
-        button = button.shortcut_text(ui.ctx().format_shortcut(&s));
-    }
-    ui.add_enabled(enabled, button).clicked()
-}
-
-/// The shortcut sheet: the schema's label and link keys, then every command of the table.
-pub fn shortcut_sheet(ui: &mut egui::Ui, schema: Option<&crate::model::Schema>) {
-    egui::Grid::new("shortcut_sheet")
-        .striped(true)
-        .show(ui, |ui| {
-            if let Some(schema) = schema {
-                for l in &schema.span_labels {
-                    ui.label(format!(
-                        "Label the selection (or relabel the span) \"{}\"",
-                        l.name
-                    ));
-                    ui.label(l.key.to_uppercase());
-                    ui.end_row();
-                }
-                for r in &schema.relation_types {
-                    ui.label(format!("Link the selected span: \"{}\"", r.name));
-                    ui.label(r.key.to_uppercase());
-                    ui.end_row();
-                }
-            }
-            for (what, keys) in [
-                ("Select text", "drag, double-click a word, or Shift+arrows"),
-                (
-                    "Keep exact characters (no word snapping)",
-                    "hold Alt while selecting",
-                ),
-                ("Select a span; click again to cycle stacked spans", "click"),
-            ] {
-                ui.label(what);
-                ui.label(keys);
-                ui.end_row();
-            }
-            for c in COMMANDS {
-                ui.label(c.title);
-                let keys: Vec<String> = c
-                    .shortcuts
-                    .iter()
-                    .map(|s| ui.ctx().format_shortcut(s))
-                    .collect();
-                ui.label(if keys.is_empty() {
-                    "—".to_owned()
-                } else {
-                    keys.join("  or  ")
-                });
-                ui.end_row();
-            }
-        });
 }
 
 #[cfg(test)]
@@ -397,72 +496,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_command_has_a_row_and_no_shortcut_is_used_twice() {
-        let all = [
-            UiCommand::OpenForReview,
-            UiCommand::NextDifference,
-            UiCommand::PreviousDifference,
-            UiCommand::PickLeft,
-            UiCommand::PickRight,
-            UiCommand::KeepBoth,
-            UiCommand::DropBoth,
-            UiCommand::SaveGold,
-            UiCommand::ShowAgreement,
-            UiCommand::FocusPanels,
-            UiCommand::Find,
-            UiCommand::DeleteSelection,
-            UiCommand::ClearSelection,
-            UiCommand::NextSpan,
-            UiCommand::PreviousSpan,
-            UiCommand::ConfirmLink,
-            UiCommand::LeftEdgeLeft,
-            UiCommand::LeftEdgeRight,
-            UiCommand::RightEdgeLeft,
-            UiCommand::RightEdgeRight,
-            UiCommand::Open,
-            UiCommand::OpenPath,
-            UiCommand::Save,
-            UiCommand::SaveAs,
-            UiCommand::Quit,
-            UiCommand::Undo,
-            UiCommand::Redo,
-            UiCommand::NextDocument,
-            UiCommand::PreviousDocument,
-            UiCommand::ZoomIn,
-            UiCommand::ZoomOut,
-            UiCommand::ZoomReset,
-            UiCommand::ToggleTheme,
-            UiCommand::ShowShortcuts,
-        ];
-        for c in all {
-            assert_eq!(c.info().command, c);
-        }
-        let mut seen = std::collections::HashSet::new();
-        for c in COMMANDS {
-            for s in c.shortcuts {
-                assert!(
-                    seen.insert((
-                        s.modifiers.command,
-                        s.modifiers.shift,
-                        s.modifiers.alt,
-                        s.logical_key
-                    )),
-                    "{} reuses a shortcut",
-                    c.title
-                );
-                // A shortcut must not be swallowed by an earlier, looser one (egui ignores extra Shift/Alt).
-                let earlier = COMMANDS
-                    .iter()
-                    .take_while(|e| e.command != c.command)
-                    .flat_map(|e| e.shortcuts.iter());
-                for e in earlier {
-                    let looser = e.logical_key == s.logical_key
-                        && e.modifiers.command == s.modifiers.command
-                        && (!e.modifiers.shift || s.modifiers.shift)
-                        && (!e.modifiers.alt || s.modifiers.alt);
-                    assert!(!looser, "{} is shadowed by an earlier shortcut", c.title);
+    fn no_two_commands_share_a_shortcut_where_both_apply() {
+        let all: Vec<UiCommand> = UiCommand::all().collect();
+        assert!(all.len() > 30, "the list is derived from the enum");
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                if !a.info().scope.overlaps(b.info().scope) {
+                    continue;
+                }
+                for sa in a.info().shortcuts {
+                    for sb in b.info().shortcuts {
+                        let same = sa.logical_key == sb.logical_key
+                            && sa.modifiers.matches_exact(sb.modifiers);
+                        assert!(!same, "{a:?} and {b:?} share {sa:?}");
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_command_has_a_title_and_menu_commands_a_menu_that_exists() {
+        for c in UiCommand::all() {
+            assert!(!c.title().is_empty(), "{c:?}");
+            if let Some(m) = c.info().menu {
+                assert!(Menu::iter().any(|x| x == m));
+            }
+        }
+        assert_eq!(UiCommand::all().filter_map(UiCommand::kept_file).count(), 9);
+    }
+
+    #[test]
+    fn matching_is_exact_so_table_order_does_not_matter() {
+        let save_as = sc(CMD_SHIFT, Key::S);
+        let save = sc(CMD, Key::S);
+        let pressed = CMD_SHIFT;
+        assert!(UiCommand::matches(&save_as, Key::S, None, pressed));
+        assert!(
+            !UiCommand::matches(&save, Key::S, None, pressed),
+            "Ctrl+Shift+S is not Ctrl+S"
+        );
+        // An Arabic layout sends another logical key for the physical N.
+        assert!(UiCommand::matches(
+            &sc(NONE, Key::N),
+            Key::Questionmark,
+            Some(Key::N),
+            NONE
+        ));
     }
 }

@@ -1,0 +1,374 @@
+//! Storage: opening projects, texts and reviews, saving (with the changed-on-disk guard and
+//! the unsaved-changes guard), recovery copies, the seed project, and what each dialog's
+//! answer does.
+
+use std::path::{Path, PathBuf};
+
+use super::{Labeling, Mode, NO_DIALOG_HINT, QalamApp, Review};
+use crate::project::{self, ProjectError};
+use crate::session::Session;
+use crate::ui::dialogs::{Dialog, DialogOutcome, Pending, PromptPurpose};
+
+impl QalamApp {
+    pub(super) fn open_seed_project(&mut self, root: Option<&Path>) {
+        match seed_project_path(root) {
+            Ok(path) => self.open_file(&path),
+            Err(e) => self.show_error("Could not prepare the seed project", &e),
+        }
+    }
+
+    /// Opens `path` now (no unsaved-changes guard): a `.ron` project, or any other file as text.
+    pub fn open_file(&mut self, path: &Path) {
+        let is_project = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ron"));
+        if !is_project {
+            match project::project_from_text_files(&[path.to_path_buf()], "", "") {
+                Ok(p) => {
+                    let target = path.with_extension("ron");
+                    // Never propose overwriting an existing project with a fresh one.
+                    let save_to = (!target.exists()).then_some(target);
+                    self.start_labeling(Session::new_unsaved(p, save_to));
+                }
+                Err(e) => self.show_error(&format!("Could not open {}", path.display()), &e),
+            }
+            return;
+        }
+        if project::recovery_newer_than(path).is_some() {
+            self.rt.dialog = Some(Dialog::Recover {
+                path: path.to_path_buf(),
+            });
+            return;
+        }
+        match Session::open(path) {
+            Ok(s) => self.start_labeling(s),
+            Err(e) => self.show_error(&format!("Could not open {}", path.display()), &e),
+        }
+    }
+
+    /// Enters labeling mode on `s`; the previous mode and all its state are dropped.
+    fn start_labeling(&mut self, s: Session) {
+        if let Some(p) = &s.path
+            && p.exists()
+        {
+            self.state.remember(p);
+        }
+        self.rt.status = match s.load_warnings.len() {
+            0 => format!(
+                "Opened {}",
+                s.path
+                    .as_deref()
+                    .map_or_else(|| "new project".into(), |p| p.display().to_string())
+            ),
+            n => format!("Opened with {n} warning(s)"),
+        };
+        if !s.load_warnings.is_empty() {
+            let lines = s.load_warnings.iter().map(ToString::to_string).collect();
+            self.rt.dialog = Some(Dialog::Message {
+                title: "Opened with warnings".into(),
+                lines,
+            });
+        }
+        self.rt.mode = Mode::Labeling(Box::new(Labeling::new(s)));
+    }
+
+    /// Opens `paths` read-only for review (no unsaved-changes guard; see [`Self::run_command`]).
+    pub fn open_review(&mut self, paths: &[PathBuf]) {
+        let reviewer = std::env::var("USER").unwrap_or_else(|_| "reviewer".to_owned());
+        match Review::open(paths, &reviewer) {
+            Ok(r) => {
+                for p in paths {
+                    self.state.remember(p);
+                }
+                let n = r
+                    .session
+                    .adjudication
+                    .as_ref()
+                    .map_or(0, |a| a.differences().len());
+                self.rt.status = format!(
+                    "Reviewing {} file(s), read-only; {n} difference(s) to decide",
+                    paths.len()
+                );
+                if !r.session.warnings.is_empty() {
+                    self.rt.dialog = Some(Dialog::Message {
+                        title: "Opened for review, with warnings".to_owned(),
+                        lines: r.session.warnings.clone(),
+                    });
+                }
+                self.rt.mode = Mode::Review(Box::new(r));
+            }
+            Err(e) => self.show_error("Could not open for review", &e),
+        }
+    }
+
+    /// Runs `then` now, or first asks about unsaved changes.
+    pub(super) fn guarded(&mut self, ctx: &egui::Context, then: Pending) {
+        if self.rt.mode.is_dirty() {
+            self.rt.dialog = Some(Dialog::Unsaved { then });
+        } else {
+            self.proceed(ctx, then);
+        }
+    }
+
+    fn proceed(&mut self, ctx: &egui::Context, then: Pending) {
+        match then {
+            Pending::OpenFile(p) => self.open_file(&p),
+            Pending::OpenDialog => self.open_with_dialog(),
+            Pending::OpenPathPrompt => {
+                self.rt.dialog = Some(Dialog::prompt(PromptPurpose::Open, ""))
+            }
+            Pending::Review(paths) => self.open_review(&paths),
+            Pending::ReviewDialog => self.review_with_dialog(),
+            Pending::Quit => {
+                self.rt.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    fn open_with_dialog(&mut self) {
+        let picked = rfd::FileDialog::new()
+            .add_filter("Qalam project", &["ron"])
+            .add_filter("Text", &["txt"])
+            .pick_file();
+        match picked {
+            Some(p) => self.open_file(&p),
+            // rfd gives None both for "cancelled" and "no dialog available here".
+            None => {
+                self.rt.status = NO_DIALOG_HINT.to_owned();
+                self.rt.dialog = Some(Dialog::prompt(PromptPurpose::Open, ""));
+            }
+        }
+    }
+
+    fn review_with_dialog(&mut self) {
+        match rfd::FileDialog::new()
+            .add_filter("Qalam project", &["ron"])
+            .pick_files()
+        {
+            Some(paths) if !paths.is_empty() => self.open_review(&paths),
+            _ => {
+                self.rt.status = NO_DIALOG_HINT.to_owned();
+                self.rt.dialog = Some(Dialog::prompt(PromptPurpose::Review, ""));
+            }
+        }
+    }
+
+    /// Ctrl+S: the project while labeling, the review files while reviewing.
+    pub(super) fn save_current(&mut self, ctx: &egui::Context) {
+        match &mut self.rt.mode {
+            Mode::Labeling(_) => self.save(ctx, None, false, None),
+            Mode::Review(r) => match r.session.save_reviews(false) {
+                Ok(paths) => self.rt.status = format!("Saved {} review file(s)", paths.len()),
+                Err(e) => self.show_error("Could not save the review", &e),
+            },
+            Mode::Start => {}
+        }
+    }
+
+    /// Saves the project; on success runs `then`. `force` overwrites a file changed on disk.
+    fn save(
+        &mut self,
+        ctx: &egui::Context,
+        to: Option<PathBuf>,
+        force: bool,
+        then: Option<Pending>,
+    ) {
+        let Mode::Labeling(l) = &mut self.rt.mode else {
+            // Review work is saved by Ctrl+S in review mode; nothing else to save here.
+            if let Some(then) = then {
+                self.save_current(ctx);
+                if !self.rt.mode.is_dirty() {
+                    self.proceed(ctx, then);
+                }
+            }
+            return;
+        };
+        // A note still being typed is part of what the user expects saved.
+        l.flush_note_drafts(None);
+        let Some(target) = to.or_else(|| l.session.path.clone()) else {
+            self.rt.dialog = Some(Dialog::prompt(PromptPurpose::SaveAs { then }, ""));
+            return;
+        };
+        match l.session.save(&target, force) {
+            Ok(path) => {
+                self.rt.status = format!("Saved {}", path.display());
+                self.state.remember(&path);
+                if let Some(then) = then {
+                    self.proceed(ctx, then);
+                }
+            }
+            Err(
+                ProjectError::ChangedOnDisk { path, .. } | ProjectError::AlreadyExists { path },
+            ) => {
+                self.rt.dialog = Some(Dialog::ChangedOnDisk { path, then });
+            }
+            Err(e) => self.show_error("Could not save", &e),
+        }
+    }
+
+    pub(super) fn save_as(&mut self, ctx: &egui::Context, then: Option<Pending>) {
+        let suggested = self
+            .session()
+            .and_then(|s| s.path.as_deref().and_then(Path::file_name))
+            .map_or_else(
+                || "project.ron".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+        match rfd::FileDialog::new()
+            .add_filter("Qalam project", &["ron"])
+            .set_file_name(&suggested)
+            .save_file()
+        {
+            // The dialog already asked before replacing an existing file.
+            Some(p) => self.save(ctx, Some(p), true, then),
+            None => {
+                self.rt.status = NO_DIALOG_HINT.to_owned();
+                self.rt.dialog = Some(Dialog::prompt(PromptPurpose::SaveAs { then }, ""));
+            }
+        }
+    }
+
+    pub(super) fn save_gold_with_dialog(&mut self) {
+        let Some(r) = self.review_mut() else { return };
+        let suggested = match r.command(crate::ui::commands::UiCommand::SaveGold) {
+            super::ReviewOutcome::AskGoldPath(p) => p,
+            super::ReviewOutcome::Say(s) => {
+                self.rt.status = s;
+                return;
+            }
+            _ => return,
+        };
+        let name = suggested
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match rfd::FileDialog::new()
+            .add_filter("Qalam project", &["ron"])
+            .set_file_name(&name)
+            .save_file()
+        {
+            Some(p) => self.save_gold(p, true),
+            None => {
+                self.rt.status = NO_DIALOG_HINT.to_owned();
+                self.rt.dialog = Some(Dialog::prompt(
+                    PromptPurpose::Gold,
+                    suggested.display().to_string(),
+                ));
+            }
+        }
+    }
+
+    /// Writes the gold project to `path` (refusing to replace a file unless `force`).
+    pub fn save_gold(&mut self, path: PathBuf, force: bool) {
+        let Some(r) = self.review_mode() else { return };
+        let undecided = r
+            .session
+            .adjudication
+            .as_ref()
+            .map_or(0, |a| a.undecided().count());
+        if undecided > 0 {
+            self.rt.status =
+                format!("{undecided} difference(s) still undecided: decide them first");
+            return;
+        }
+        match r.session.save_gold(&path, force) {
+            Ok(n) => self.rt.status = format!("Gold copy saved to {} ({n} spans)", path.display()),
+            Err(e) => self.show_error("Could not save the gold copy", &e),
+        }
+    }
+
+    /// Carries out the user's answer to a dialog.
+    pub(super) fn dialog_outcome(&mut self, ctx: &egui::Context, outcome: DialogOutcome) {
+        match outcome {
+            DialogOutcome::Closed => {}
+            DialogOutcome::SaveThen(then) => self.save(ctx, None, false, Some(then)),
+            DialogOutcome::DiscardThen(then) => self.proceed(ctx, then),
+            DialogOutcome::RestoreRecovery(p) => match Session::open_recovery(&p) {
+                Ok(s) => self.start_labeling(s),
+                Err(e) => self.show_error("Could not restore", &e),
+            },
+            DialogOutcome::OpenSaved(p) => match Session::open(&p) {
+                Ok(s) => self.start_labeling(s),
+                Err(e) => self.show_error(&format!("Could not open {}", p.display()), &e),
+            },
+            DialogOutcome::Overwrite { path, then } => self.save(ctx, Some(path), true, then),
+            DialogOutcome::Path { purpose, text } => {
+                let p = PathBuf::from(&text);
+                match purpose {
+                    PromptPurpose::Open => self.open_file(&p),
+                    PromptPurpose::SaveAs { then } => self.save(ctx, Some(p), false, then),
+                    PromptPurpose::Review => {
+                        let paths: Vec<PathBuf> = text
+                            .split(';')
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .map(PathBuf::from)
+                            .collect();
+                        self.open_review(&paths);
+                    }
+                    PromptPurpose::Gold => self.save_gold(p, false),
+                    PromptPurpose::Export(format) => self.start_export(ctx, format, p, false),
+                }
+            }
+        }
+    }
+
+    /// Writes the recovery copy when due, and wakes up for the next one while dirty.
+    pub(super) fn autosave(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        let Mode::Labeling(l) = &mut self.rt.mode else {
+            return;
+        };
+        match l.session.autosave_tick(now) {
+            Ok(true) => self.rt.status = "Recovery copy written".to_owned(),
+            Ok(false) => {}
+            Err(e) => self.rt.status = format!("Could not write the recovery copy: {e}"),
+        }
+        if l.session.is_dirty() {
+            // Wake up for the next autosave even when the user is idle.
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                crate::session::AUTOSAVE_SECONDS,
+            ));
+        }
+    }
+}
+
+/// Finds or creates the seed article's project: `projects/seed.ron`, made from `seeds/*.txt`
+/// on first run. Looks in `root`, else the working directory, else the source tree.
+pub fn seed_project_path(root: Option<&Path>) -> Result<PathBuf, ProjectError> {
+    let candidates: Vec<PathBuf> = match root {
+        Some(r) => vec![r.to_path_buf()],
+        None => vec![
+            PathBuf::from("."),
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        ],
+    };
+    let root = candidates
+        .iter()
+        .find(|r| r.join("projects").is_dir() || r.join("seeds").is_dir())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let target = root.join("projects").join("seed.ron");
+    if target.exists() {
+        return Ok(target);
+    }
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(root.join("seeds"))
+        .map_err(|e| ProjectError::Io {
+            path: root.join("seeds"),
+            action: "list",
+            source: e,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    seeds.sort();
+    let project = project::project_from_text_files(&seeds, "Seed article", "")?;
+    std::fs::create_dir_all(root.join("projects")).map_err(|e| ProjectError::Io {
+        path: root.join("projects"),
+        action: "create",
+        source: e,
+    })?;
+    project::save(&target, &project, project::SaveGuard::CreateNew)?;
+    Ok(target)
+}

@@ -1,0 +1,272 @@
+//! The details panel of the selected span (label, attributes, note, relations) and the
+//! annotation list of the shown document. They read the project and the document's state and
+//! return [`Intent`]s.
+
+use egui::Rect;
+
+use super::labeling::{DocUi, Intent, LabelingUi, label_color};
+use crate::model::{Document, Project};
+use crate::text::{BidiLabel, TextEngine};
+
+/// The details panel of the selected span: label, quote, attributes, note, relations.
+pub fn details_panel(
+    ui: &mut egui::Ui,
+    engine: &mut TextEngine,
+    project: &Project,
+    doc: &Document,
+    state: &mut DocUi,
+    shared: &mut LabelingUi,
+) -> Vec<Intent> {
+    let mut out = Vec::new();
+    ui.heading("Details");
+    let Some(span) = state.selected_span.and_then(|id| doc.span(id)) else {
+        shared.first_control = None;
+        ui.label("Select a span: click it, or Tab through the spans.");
+        return out;
+    };
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(&span.label)
+                .color(label_color(project, &span.label))
+                .strong(),
+        );
+        ui.label(format!("#{}  {}..{}", span.id, span.start, span.end));
+    });
+    BidiLabel::new(&span.text)
+        .max_width(ui.available_width())
+        .font_size(16.0)
+        .show(ui, engine);
+    let combo = egui::ComboBox::from_label("Label")
+        .selected_text(span.label.as_str())
+        .show_ui(ui, |ui| {
+            for l in &project.schema.span_labels {
+                if ui
+                    .selectable_label(l.name == span.label, l.name.as_str())
+                    .clicked()
+                    && l.name != span.label
+                {
+                    out.push(Intent::Label(l.name.clone()));
+                }
+            }
+        });
+    shared.first_control = Some(combo.response.id);
+    for a in project.schema.attributes_of(&span.label) {
+        let current = span.attributes.get(&a.name).cloned();
+        egui::ComboBox::from_label(format!("{}.{}", a.label, a.name))
+            .selected_text(current.as_deref().unwrap_or("—"))
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some() {
+                    out.push(Intent::SetAttribute {
+                        span: span.id,
+                        name: a.name.clone(),
+                        value: None,
+                    });
+                }
+                for v in &a.values {
+                    if ui
+                        .selectable_label(current.as_deref() == Some(v.as_str()), v.as_str())
+                        .clicked()
+                        && current.as_deref() != Some(v.as_str())
+                    {
+                        out.push(Intent::SetAttribute {
+                            span: span.id,
+                            name: a.name.clone(),
+                            value: Some(v.clone()),
+                        });
+                    }
+                }
+            });
+    }
+    // The note is edited as a draft of this span and committed as one step when the field
+    // loses focus (or by the app when the selection moves on); the field's id is the span's,
+    // so a draft is never shown under another span.
+    let stored = span.note.clone().unwrap_or_default();
+    let draft = state
+        .note_drafts
+        .entry(span.id)
+        .or_insert_with(|| stored.clone());
+    let label = ui.label("Note:");
+    let r = ui
+        .add(
+            egui::TextEdit::multiline(draft)
+                .id_salt(("note", span.id))
+                .desired_rows(2)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    if !draft.is_empty() {
+        BidiLabel::new(draft)
+            .max_width(ui.available_width())
+            .font_size(14.0)
+            .show(ui, engine);
+    }
+    if r.lost_focus() && *draft != stored {
+        out.push(Intent::SetNote {
+            span: span.id,
+            note: draft.clone(),
+        });
+    }
+    ui.separator();
+    ui.label("Relations:");
+    for rel in doc.relations_of(span.id) {
+        let (dir, other) = if rel.from == span.id {
+            ("to", rel.to)
+        } else {
+            ("from", rel.from)
+        };
+        let other_text = doc.span(other).map_or("?", |s| s.text.as_str());
+        let short: String = other_text.chars().take(40).collect();
+        ui.horizontal(|ui| {
+            let selected = state.selected_relation == Some(rel.id);
+            if ui
+                .selectable_label(selected, format!("{} {dir} #{other}", rel.kind))
+                .clicked()
+            {
+                out.push(Intent::SelectRelation(if selected {
+                    None
+                } else {
+                    Some(rel.id)
+                }));
+            }
+            if ui
+                .small_button("Delete")
+                .on_hover_text("Delete this relation")
+                .clicked()
+            {
+                out.push(Intent::DeleteRelation(rel.id));
+            }
+        });
+        BidiLabel::new(&short)
+            .max_width(ui.available_width())
+            .font_size(14.0)
+            .show(ui, engine);
+    }
+    ui.separator();
+    if ui.button("Delete span").clicked() {
+        out.push(Intent::DeleteSelected);
+    }
+    out
+}
+
+/// Height of one annotation list row, in points (fixed, so only visible rows are built).
+const ROW_HEIGHT: f32 = 26.0;
+
+/// One row of the annotation list.
+enum Row {
+    Header { label: String, count: usize },
+    Span(usize),
+}
+
+/// The annotation list: grouped by label with counts, filterable; rows show the span text
+/// through the bidi label. Only visible rows are built.
+pub fn annotation_list(
+    ui: &mut egui::Ui,
+    engine: &mut TextEngine,
+    project: &Project,
+    doc: &Document,
+    state: &DocUi,
+    shared: &mut LabelingUi,
+) -> Vec<Intent> {
+    let mut out = Vec::new();
+    ui.heading("Annotations");
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .selectable_label(shared.filter.is_none(), format!("all {}", doc.spans.len()))
+            .clicked()
+        {
+            shared.filter = None;
+        }
+        for l in &project.schema.span_labels {
+            let n = doc.spans.iter().filter(|s| s.label == l.name).count();
+            let on = shared.filter.as_deref() == Some(l.name.as_str());
+            if ui.selectable_label(on, format!("{} {n}", l.name)).clicked() {
+                shared.filter = if on { None } else { Some(l.name.clone()) };
+            }
+        }
+    });
+    let mut rows = Vec::new();
+    for l in &project.schema.span_labels {
+        if shared.filter.as_ref().is_some_and(|f| *f != l.name) {
+            continue;
+        }
+        let idx: Vec<usize> = doc
+            .spans
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.label == l.name)
+            .map(|(i, _)| i)
+            .collect();
+        rows.push(Row::Header {
+            label: l.name.clone(),
+            count: idx.len(),
+        });
+        rows.extend(idx.into_iter().map(Row::Span));
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("annotation_list")
+        .auto_shrink([false, false])
+        .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+            for row in &rows[range] {
+                match row {
+                    Row::Header { label, count } => {
+                        ui.add_sized(
+                            [ui.available_width(), ROW_HEIGHT],
+                            egui::Label::new(
+                                egui::RichText::new(format!("{label} ({count})"))
+                                    .strong()
+                                    .color(label_color(project, label)),
+                            ),
+                        );
+                    }
+                    Row::Span(i) => {
+                        let s = &doc.spans[*i];
+                        let selected = state.selected_span == Some(s.id);
+                        let (rect, r) = ui.allocate_exact_size(
+                            egui::vec2(ui.available_width(), ROW_HEIGHT),
+                            egui::Sense::click(),
+                        );
+                        let short: String = s.text.chars().take(48).collect();
+                        let shown = if s.text.chars().count() > 48 {
+                            format!("{short}…")
+                        } else {
+                            short
+                        };
+                        r.widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::Role::Button,
+                                true,
+                                selected,
+                                format!("{} {}", s.label, shown),
+                            )
+                        });
+                        if selected {
+                            ui.painter()
+                                .rect_filled(rect, 3.0, ui.visuals().selection.bg_fill);
+                        } else if r.hovered() {
+                            ui.painter().rect_filled(
+                                rect,
+                                3.0,
+                                ui.visuals().widgets.hovered.weak_bg_fill,
+                            );
+                        }
+                        ui.painter().rect_filled(
+                            Rect::from_min_size(rect.min, egui::vec2(4.0, ROW_HEIGHT)),
+                            1.0,
+                            label_color(project, &s.label),
+                        );
+                        let mut child = ui.new_child(
+                            egui::UiBuilder::new().max_rect(rect.shrink2(egui::vec2(8.0, 2.0))),
+                        );
+                        BidiLabel::new(&shown)
+                            .max_width(rect.width() - 16.0)
+                            .font_size(14.0)
+                            .show(&mut child, engine);
+                        if r.clicked() {
+                            out.push(Intent::SelectSpan(Some(s.id)));
+                        }
+                    }
+                }
+            }
+        });
+    out
+}
