@@ -553,6 +553,63 @@ mod tests {
     }
 
     #[test]
+    fn undo_and_redo_return_the_selections_of_their_step_checked_against_the_project() {
+        let mut p = project();
+        p.documents
+            .push(Document::new("e", "", "", "نص ثان").into());
+        let mut h = History::default();
+        let s = span(&p, 1, "speaker", 4, 13);
+        let before = Selection {
+            doc: 0,
+            text: Some(4..13),
+            span: None,
+            relation: None,
+        };
+        let after = Selection {
+            doc: 0,
+            text: None,
+            span: Some(1),
+            relation: None,
+        };
+        h.apply(
+            &mut p,
+            Transaction::one(Edit::InsertSpan { doc: 0, span: s }),
+            before.clone(),
+            after.clone(),
+        )
+        .expect("insert");
+        let status = Transaction::one(Edit::SetStatus {
+            doc: 1,
+            status: DocStatus::Done,
+        });
+        h.apply(&mut p, status, Selection::none(1), Selection::none(1))
+            .expect("status");
+        assert_eq!(
+            h.undo(&mut p).expect("undo status"),
+            Some(Selection::none(1)),
+            "the document of the step"
+        );
+        assert_eq!(h.undo(&mut p).expect("undo insert"), Some(before));
+        assert_eq!(h.redo(&mut p).expect("redo insert"), Some(after.clone()));
+        // A selection naming a span that no longer exists comes back without it.
+        let gone = Selection {
+            span: Some(9),
+            relation: Some(3),
+            text: Some(0..999),
+            ..after
+        };
+        assert_eq!(gone.checked(&p), Selection::none(0));
+        assert_eq!(
+            Selection {
+                doc: 7,
+                ..Selection::none(0)
+            }
+            .checked(&p),
+            Selection::none(0)
+        );
+    }
+
+    #[test]
     fn refused_edits_leave_the_project_unchanged() {
         let mut p = project();
         let before = p.clone();

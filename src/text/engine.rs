@@ -56,11 +56,6 @@ impl TextEngine {
         }
     }
 
-    /// The cosmic-text font system.
-    pub fn font_system(&mut self) -> &mut FontSystem {
-        &mut self.fonts
-    }
-
     /// Glyph atlas diagnostics (size, growths, evictions, glyphs that could not be drawn).
     pub fn atlas_stats(&self) -> (AtlasStats, usize) {
         (self.painter.atlas.stats(), self.painter.dropped)

@@ -238,16 +238,6 @@ fn to_u32(v: usize) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }
 
-/// Grapheme boundaries of `text` in code points, ending with the code-point length.
-pub fn grapheme_bounds(text: &str, table: &OffsetTable) -> Vec<u32> {
-    let mut bounds: Vec<u32> = text
-        .grapheme_indices(true)
-        .map(|(b, _)| to_u32(table.char_of(b)))
-        .collect();
-    bounds.push(to_u32(table.len_chars()));
-    bounds
-}
-
 impl ParagraphLayout {
     /// Shapes and wraps `text` (one paragraph, no breaks) with cosmic-text.
     pub fn new(fs: &mut FontSystem, text: &str, dir: Direction, metrics: LayoutMetrics) -> Self {
@@ -526,11 +516,6 @@ impl ParagraphLayout {
     /// Number of glyphs (memory accounting).
     pub fn glyph_count(&self) -> usize {
         self.glyph_count
-    }
-
-    /// Grapheme boundaries (code points).
-    pub fn grapheme_bounds(&self) -> &[u32] {
-        &self.bounds
     }
 
     /// `offset` moved back to the start of the grapheme containing it, clamped to the length.

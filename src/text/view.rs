@@ -132,11 +132,6 @@ impl DocumentViewState {
             })
             .collect()
     }
-
-    /// True while a pointer drag selection is in progress.
-    pub fn is_dragging(&self) -> bool {
-        self.dragging
-    }
 }
 
 /// What happened in the document view this frame.

@@ -196,13 +196,6 @@ pub struct LabelingUi {
     highlights: (Option<(usize, u64, usize)>, Vec<SpanHighlight>),
 }
 
-impl LabelingUi {
-    /// Forgets the span highlights (the project was replaced).
-    pub fn clear_cache(&mut self) {
-        self.highlights = (None, Vec::new());
-    }
-}
-
 /// The label's display colour.
 pub fn label_color(project: &Project, label: &str) -> Color32 {
     let [r, g, b] = project.schema.label(label).map_or([0x88; 3], |l| l.rgb());
