@@ -59,6 +59,9 @@ pub enum Command {
     Agree(AgreeArgs),
     /// Open project files read-only in the window to review, compare and adjudicate them.
     Review(ReviewArgs),
+    /// Print where `qalam` without arguments keeps the seed project (creating it on first run):
+    /// `projects/seed.ron` in a Qalam checkout, else the user's data folder.
+    Where,
 }
 
 /// Arguments of `qalam review`.
@@ -202,11 +205,20 @@ pub fn run_command(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export_command(&args),
         Command::Import(args) => import_command(&args),
         Command::Agree(args) => agree(&args),
+        Command::Where => where_seed(),
         // The binary opens the window for this one before getting here.
         Command::Review(_) => {
             anyhow::bail!("`qalam review` opens a window; it has no headless form")
         }
     }
+}
+
+/// `qalam where`: the seed project's path, made on first run.
+fn where_seed() -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let place = project::seed::locate_seed_project(None, &cwd, &|name| std::env::var_os(name))?;
+    println!("{}", place.path().display());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A progress bar on stderr for `qalam agree`, drawn only once the work has taken longer than

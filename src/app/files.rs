@@ -10,9 +10,17 @@ use crate::session::Session;
 use crate::ui::dialogs::{Dialog, DialogOutcome, Pending, PromptPurpose};
 
 impl QalamApp {
+    /// Opens the seed project: the checkout's `projects/seed.ron`, or the data folder's copy
+    /// (created on first run), and says which in the status bar.
     pub(super) fn open_seed_project(&mut self, root: Option<&Path>) {
-        match seed_project_path(root) {
-            Ok(path) => self.open_file(&path),
+        let cwd = std::env::current_dir().unwrap_or_default();
+        match project::seed::locate_seed_project(root, &cwd, &|name| std::env::var_os(name)) {
+            Ok(place) => {
+                self.open_file(place.path());
+                if matches!(self.rt.mode, Mode::Labeling(_)) {
+                    self.rt.status = format!("Opened the seed article: {}", place.path().display());
+                }
+            }
             Err(e) => self.show_error("Could not prepare the seed project", &e),
         }
     }
@@ -332,43 +340,4 @@ impl QalamApp {
             ));
         }
     }
-}
-
-/// Finds or creates the seed article's project: `projects/seed.ron`, made from `seeds/*.txt`
-/// on first run. Looks in `root`, else the working directory, else the source tree.
-pub fn seed_project_path(root: Option<&Path>) -> Result<PathBuf, ProjectError> {
-    let candidates: Vec<PathBuf> = match root {
-        Some(r) => vec![r.to_path_buf()],
-        None => vec![
-            PathBuf::from("."),
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-        ],
-    };
-    let root = candidates
-        .iter()
-        .find(|r| r.join("projects").is_dir() || r.join("seeds").is_dir())
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("."));
-    let target = root.join("projects").join("seed.ron");
-    if target.exists() {
-        return Ok(target);
-    }
-    let mut seeds: Vec<PathBuf> = std::fs::read_dir(root.join("seeds"))
-        .map_err(|e| ProjectError::Io {
-            path: root.join("seeds"),
-            action: "list",
-            source: e,
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    seeds.sort();
-    let project = project::project_from_text_files(&seeds, "Seed article", "")?;
-    std::fs::create_dir_all(root.join("projects")).map_err(|e| ProjectError::Io {
-        path: root.join("projects"),
-        action: "create",
-        source: e,
-    })?;
-    project::save(&target, &project, project::SaveGuard::CreateNew)?;
-    Ok(target)
 }

@@ -23,7 +23,6 @@ mod labeling;
 mod review;
 
 pub use crate::ui::dialogs::{Dialog, PromptPurpose};
-pub use files::seed_project_path;
 pub use labeling::{DocUiRef, Labeling};
 pub use review::{Review, ReviewOutcome};
 
@@ -72,8 +71,8 @@ pub struct Startup {
     pub path: Option<PathBuf>,
     /// Project files to open read-only for review (overrides `path`).
     pub review: Vec<PathBuf>,
-    /// Where the example projects and seeds live (default: `projects/` and `seeds/` in the
-    /// working directory, else beside the source tree).
+    /// A folder with `seeds/` whose `projects/seed.ron` is the seed project (default: the
+    /// working directory when it is a Qalam checkout, else the user's data folder).
     pub root: Option<PathBuf>,
 }
 

@@ -147,6 +147,11 @@ pub enum ProjectError {
         /// The serializer's message.
         message: String,
     },
+    /// Neither `XDG_DATA_HOME` nor `HOME` (nor `APPDATA` on Windows) says where user data goes.
+    #[error(
+        "no data folder: set HOME (or XDG_DATA_HOME) so Qalam knows where to keep the seed project, or open a file"
+    )]
+    NoDataFolder,
 }
 
 /// Formats the error problems of an invalid project, one per line, at most [`LISTED_PROBLEMS`].

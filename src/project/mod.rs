@@ -5,7 +5,8 @@
 //! - [`migrate`]: the chain that upgrades older versions step by step;
 //! - [`validate`](mod@validate): checks against schema and texts, with re-anchoring fixes;
 //! - [`io`]: [`load`], atomic [`save`] guarded against changes on disk, recovery files;
-//! - [`import`]: documents and projects from plain text files.
+//! - [`import`]: documents and projects from plain text files;
+//! - [`seed`]: the compiled-in seed article and where its project lives.
 //!
 //! Offsets in files are Unicode code points, end-exclusive, as everywhere in the model.
 
@@ -14,6 +15,7 @@ pub mod format;
 pub mod import;
 pub mod io;
 pub mod migrate;
+pub mod seed;
 pub mod validate;
 
 pub use error::ProjectError;
