@@ -33,6 +33,19 @@ fn seed_harness(root: &Path) -> Harness<'static, QalamApp> {
     })
 }
 
+/// Steps frames until the background save has finished (at most a few seconds).
+fn settle(h: &mut Harness<'_, QalamApp>) {
+    for _ in 0..500 {
+        h.step();
+        if !h.state().is_saving() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // A dialog the save's result opens takes a few frames to appear.
+    h.run_steps(4);
+}
+
 fn set_status_done(h: &mut Harness<'_, QalamApp>) {
     h.get_by_label("Status").click();
     h.run_steps(2);
@@ -88,7 +101,7 @@ fn edit_marks_dirty_and_ctrl_s_saves_what_reopens() {
     assert_eq!(h.state().title(), "*Seed article — Qalam");
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(2);
+    settle(&mut h);
     assert!(
         h.state().session().is_some_and(|s| !s.is_dirty()),
         "status: {}",
@@ -228,7 +241,7 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
     let original = std::fs::read_to_string(&path).expect("read");
     std::fs::write(&path, original.replace("Seed article", "Changed elsewhere")).expect("write");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run_steps(2);
+    settle(&mut h);
     assert!(matches!(
         h.state().dialog(),
         Some(Dialog::ChangedOnDisk { .. })
@@ -240,7 +253,7 @@ fn saving_over_a_file_changed_on_disk_asks_first() {
         "not overwritten yet"
     );
     h.get_by_label("Overwrite").click();
-    h.run_steps(2);
+    settle(&mut h);
     assert!(
         std::fs::read_to_string(&path)
             .expect("read")

@@ -105,6 +105,14 @@ fn key(h: &mut Harness<'_, QalamApp>, k: Key) {
 fn cmd(h: &mut Harness<'_, QalamApp>, k: Key) {
     h.key_press_modifiers(Modifiers::COMMAND, k);
     h.run_steps(2);
+    // A save runs in the background: wait for it.
+    for _ in 0..500 {
+        if !h.state().is_saving() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.step();
+    }
 }
 
 fn spans(h: &Harness<'_, QalamApp>) -> Vec<(String, usize, usize, String)> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Labeling, Mode, NO_DIALOG_HINT, QalamApp, Review};
 use crate::project::{self, ProjectError};
-use crate::session::Session;
+use crate::session::{SaveEvent, Session};
 use crate::ui::dialogs::{Dialog, DialogOutcome, Pending, PromptPurpose};
 
 impl QalamApp {
@@ -198,21 +198,9 @@ impl QalamApp {
             self.rt.dialog = Some(Dialog::prompt(PromptPurpose::SaveAs { then }, ""));
             return;
         };
-        match l.session.save(&target, force) {
-            Ok(path) => {
-                self.rt.status = format!("Saved {}", path.display());
-                self.state.remember(&path);
-                if let Some(then) = then {
-                    self.proceed(ctx, then);
-                }
-            }
-            Err(
-                ProjectError::ChangedOnDisk { path, .. } | ProjectError::AlreadyExists { path },
-            ) => {
-                self.rt.dialog = Some(Dialog::ChangedOnDisk { path, then });
-            }
-            Err(e) => self.show_error("Could not save", &e),
-        }
+        l.session.start_save(&target, force);
+        self.rt.after_save = then;
+        self.rt.status = format!("Saving {}…", target.display());
     }
 
     pub(super) fn save_as(&mut self, ctx: &egui::Context, then: Option<Pending>) {
@@ -322,18 +310,56 @@ impl QalamApp {
         }
     }
 
-    /// Writes the recovery copy when due, and wakes up for the next one while dirty.
-    pub(super) fn autosave(&mut self, ctx: &egui::Context) {
+    /// Background writes: starts the recovery copy (or a save to try again) when due, collects
+    /// finished writes, and wakes up for the next one while there is unsaved work.
+    pub(super) fn background_writes(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
         let Mode::Labeling(l) = &mut self.rt.mode else {
             return;
         };
-        match l.session.autosave_tick(now) {
-            Ok(true) => self.rt.status = "Recovery copy written".to_owned(),
-            Ok(false) => {}
-            Err(e) => self.rt.status = format!("Could not write the recovery copy: {e}"),
+        l.session.autosave_tick(now);
+        let event = l.session.poll(now);
+        let (writing, dirty) = (l.session.is_writing(), l.session.is_dirty());
+        match event {
+            Some(SaveEvent::Saved(path)) => {
+                self.rt.status = format!("Saved {}", path.display());
+                self.state.remember(&path);
+                if let Some(then) = self.rt.after_save.take() {
+                    self.proceed(ctx, then);
+                }
+            }
+            Some(SaveEvent::SaveFailed {
+                target,
+                error: ProjectError::ChangedOnDisk { .. } | ProjectError::AlreadyExists { .. },
+                ..
+            }) => {
+                let then = self.rt.after_save.take();
+                self.rt.dialog = Some(Dialog::ChangedOnDisk { path: target, then });
+            }
+            Some(SaveEvent::SaveFailed {
+                error, retrying, ..
+            }) => {
+                // What was to follow the save waits: quitting now would lose the changes.
+                self.rt.after_save = None;
+                let again = if retrying {
+                    format!(
+                        " — trying again in {:.0} s; the recovery copy keeps your work meanwhile",
+                        crate::session::RETRY_SECONDS
+                    )
+                } else {
+                    String::new()
+                };
+                self.show_error("Could not save", &format!("{error}{again}"));
+            }
+            Some(SaveEvent::RecoveryWritten) => self.rt.status = "Recovery copy written".to_owned(),
+            Some(SaveEvent::RecoveryFailed(e)) => {
+                self.rt.status = format!("Could not write the recovery copy: {e}")
+            }
+            None => {}
         }
-        if l.session.is_dirty() {
+        if writing {
+            ctx.request_repaint_after(std::time::Duration::from_millis(10));
+        } else if dirty {
             // Wake up for the next autosave even when the user is idle.
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(
                 crate::session::AUTOSAVE_SECONDS,

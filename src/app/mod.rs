@@ -173,6 +173,8 @@ struct Runtime {
     engine: TextEngine,
     /// An export running in the background.
     export: Option<export::ExportJob>,
+    /// What to do once the save running in the background has succeeded.
+    after_save: Option<Pending>,
 }
 
 /// The Qalam application.
@@ -202,6 +204,7 @@ impl QalamApp {
                 last_title: String::new(),
                 engine: TextEngine::new(),
                 export: None,
+                after_save: None,
             },
         };
         app.apply_theme(&cc.egui_ctx);
@@ -276,6 +279,11 @@ impl QalamApp {
     /// Persisted settings.
     pub fn persisted(&self) -> &Persisted {
         &self.state
+    }
+
+    /// Whether a save is running or waiting to run in the background.
+    pub fn is_saving(&self) -> bool {
+        self.session().is_some_and(Session::is_saving)
     }
 
     /// The window title currently requested.
@@ -560,7 +568,7 @@ impl eframe::App for QalamApp {
         };
         self.frame(ui, &ctx, keys);
         self.poll_export(&ctx);
-        self.autosave(&ctx);
+        self.background_writes(&ctx);
         self.update_title(&ctx);
     }
 

@@ -502,6 +502,12 @@ impl History {
         self.saved_state = self.state;
     }
 
+    /// Marks state `state` (an earlier [`Self::state_id`]) as the one saved: a save that
+    /// started before the latest edits leaves them unsaved.
+    pub fn mark_saved_state(&mut self, state: u64) {
+        self.saved_state = state;
+    }
+
     /// Identity of the current state (changes with every apply, undo and redo).
     pub fn state_id(&self) -> u64 {
         self.state
