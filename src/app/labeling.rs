@@ -77,6 +77,7 @@ impl Labeling {
             self.flush_note_drafts(None);
             self.session.current_doc = i;
             self.doc_ui_mut().view.restore_scroll();
+            self.ui.list.reveal = true;
         }
         true
     }

@@ -304,8 +304,13 @@ fn syntax_error(path: &Path, e: &ron::error::SpannedError) -> ProjectError {
     }
 }
 
-/// The common case: a current-version file, deserialized in one pass straight from the text.
+/// The common case: a current-version file, deserialized in one pass straight from the text:
+/// by the fast reader when it understands the file (every file Qalam writes), else by `ron`,
+/// which also explains what is wrong with line and column.
 fn parse_current(text: &str, path: &Path) -> Result<Project, ProjectError> {
+    if let Ok(file) = super::fast::from_str::<FileCurrent>(text) {
+        return Ok(file.into());
+    }
     let file: FileCurrent = ron::Options::default()
         .from_str(text)
         .map_err(|e| syntax_error(path, &e))?;
@@ -394,5 +399,75 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         assert_eq!(err.as_deref(), Some("f.ron:2:3: invalid UTF-8 at byte 6"));
+    }
+
+    /// Both readers on `text`: the fast one must give what `ron` gives.
+    fn same_by_both(text: &str) -> FileCurrent {
+        let fast = super::super::fast::from_str::<FileCurrent>(text)
+            .expect("the fast reader understands files Qalam writes");
+        let slow: FileCurrent = ron::Options::default()
+            .from_str(text)
+            .expect("ron reads it");
+        assert_eq!(Project::from(fast), Project::from(slow.clone_file()));
+        slow
+    }
+
+    impl FileCurrent {
+        fn clone_file(&self) -> FileCurrent {
+            FileCurrent {
+                _version: self._version,
+                name: self.name.clone(),
+                annotator: self.annotator.clone(),
+                schema: self.schema.clone(),
+                documents: self.documents.clone(),
+            }
+        }
+    }
+
+    #[test]
+    fn files_the_fast_reader_does_not_know_are_read_by_ron() {
+        // A comment and hexadecimal numbers: valid RON that Qalam never writes.
+        let text = "// hand-made\n(version: 2, name: \"x\", documents: [(id: \"d\", text: \"abc\", spans: [(id: 0x1, label: \"entity\", start: 0, end: 3, text: \"abc\")])])";
+        assert!(super::super::fast::from_str::<FileCurrent>(text).is_err());
+        let p = parse_str(text, Path::new("hand.ron")).expect("ron reads it");
+        assert_eq!(p.documents[0].spans[0].id, 1);
+        // A real error still gets ron's position.
+        let err = parse_str("(version: 2, name: 5)", Path::new("bad.ron")).expect_err("a number is not a name");
+        assert!(err.to_string().starts_with("bad.ron:1:"), "{err}");
+    }
+
+    #[test]
+    fn the_fast_reader_agrees_with_ron_on_the_example_projects() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects");
+        for name in [
+            "seed.ron",
+            "annotated.ron",
+            "review/ali.ron",
+            "review/mona.ron",
+            "review/gold.ron",
+        ] {
+            let text = std::fs::read_to_string(root.join(name)).expect("example");
+            same_by_both(&text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_reader_agrees_with_ron_on_any_text_and_notes(text in "(?s).{0,40}", note in "(?s).{0,12}", name in "(?s).{0,8}") {
+            let mut p = Project::new(name, "a\"b\\");
+            let mut d = Document::new("d\u{200f}", text.clone(), "", text.clone());
+            let n = d.len_chars();
+            if n > 0 {
+                let mut span = d.make_span(1, "claim", 0, n, "x").expect("span");
+                span.note = Some(note.clone());
+                span.attributes.insert("quote".into(), "direct".into());
+                span.origin = Some(note);
+                d.spans.push(span);
+            }
+            p.documents.push(d.into());
+            let written = to_ron_string(&p).expect("write");
+            let read = same_by_both(&written);
+            proptest::prop_assert_eq!(Project::from(read), p);
+        }
     }
 }

@@ -11,6 +11,7 @@
 //! Offsets in files are Unicode code points, end-exclusive, as everywhere in the model.
 
 pub mod error;
+mod fast;
 pub mod format;
 pub mod import;
 pub mod io;

@@ -191,6 +191,8 @@ pub struct LabelingUi {
     pub doc_view_id: Option<egui::Id>,
     /// The keyboard was moved to the panels (F6): the text view does not take focus back.
     pub focus_panels: bool,
+    /// The document list's scrolling.
+    pub list: super::documents::ListView,
     /// Span highlights of the shown document, and the (document, history state, span count)
     /// they were built for.
     highlights: (Option<(usize, u64, usize)>, Vec<SpanHighlight>),

@@ -135,7 +135,13 @@ pub fn labeling_frame(
     egui::Panel::left("documents")
         .default_size(220.0)
         .show(ui, |ui| {
-            out.extend(documents::document_list(ui, engine, project, current))
+            out.extend(documents::document_list(
+                ui,
+                engine,
+                project,
+                current,
+                &mut shared.list,
+            ))
         });
     egui::Panel::right("annotations")
         .default_size(320.0)
