@@ -12,6 +12,7 @@
 
 pub mod error;
 mod fast;
+mod fastwrite;
 pub mod format;
 pub mod import;
 pub mod io;
