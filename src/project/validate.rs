@@ -158,28 +158,44 @@ impl Report<'_> {
 /// Checks the whole project; returns every problem found, in document order.
 pub fn validate(project: &Project) -> Vec<Problem> {
     let schema = SchemaIndex::new(&project.schema);
-    let mut problems = Vec::new();
     let mut doc_ids = HashSet::with_capacity(project.documents.len());
-    for (i, doc) in project.documents.iter().enumerate() {
-        if !doc_ids.insert(doc.id.as_str()) {
-            problems.push(Problem {
-                severity: Severity::Error,
-                document: Some(doc.id.clone()),
-                item: None,
-                message: format!(
-                    "document id {} is used by more than one document",
-                    quoted(&doc.id)
-                ),
-                fix: None,
-            });
+    let repeated: Vec<bool> = project.documents.iter().map(|d| !doc_ids.insert(d.id.as_str())).collect();
+    let check = |first: usize, docs: &[std::sync::Arc<Document>]| {
+        let mut problems = Vec::new();
+        for (k, doc) in docs.iter().enumerate() {
+            let i = first + k;
+            if repeated[i] {
+                problems.push(Problem {
+                    severity: Severity::Error,
+                    document: Some(doc.id.clone()),
+                    item: None,
+                    message: format!("document id {} is used by more than one document", quoted(&doc.id)),
+                    fix: None,
+                });
+            }
+            let mut report = Report { doc_id: &doc.id, problems: &mut problems };
+            check_document(&schema, i, doc, &mut report);
         }
-        let mut report = Report {
-            doc_id: &doc.id,
-            problems: &mut problems,
-        };
-        check_document(&schema, i, doc, &mut report);
+        problems
+    };
+    // A corpus is checked on every core (hashing and quoting thousands of texts); the problems
+    // come out in document order all the same.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || project.documents.len() < 256 {
+        return check(0, &project.documents);
     }
-    problems
+    let per = project.documents.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = project.documents.chunks(per).enumerate().map(|(c, chunk)| s.spawn(move || check(c * per, chunk))).collect();
+        let mut problems = Vec::new();
+        for h in handles {
+            match h.join() {
+                Ok(p) => problems.extend(p),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        problems
+    })
 }
 
 fn check_document(
@@ -514,6 +530,23 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         Document::new("d", "", "", text)
+    }
+
+    #[test]
+    fn a_corpus_checked_on_several_threads_reports_in_document_order() {
+        let mut p = Project::new("t", "");
+        for i in 0..600 {
+            let mut d = Document::new(format!("d{i}"), "", "", "قال مصدر أمني");
+            if i % 150 == 7 {
+                d.sha256 = "0".repeat(64);
+            }
+            if i == 400 {
+                d.id = "d3".into();
+            }
+            p.documents.push(d.into());
+        }
+        let found: Vec<String> = validate(&p).into_iter().filter_map(|x| x.document).collect();
+        assert_eq!(found, ["d7", "d157", "d307", "d3", "d457"]);
     }
 
     fn project_with(d: Document) -> Project {
