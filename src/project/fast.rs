@@ -41,6 +41,76 @@ pub fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T> {
     Ok(value)
 }
 
+/// Where the items of the list in top-level field `field` are: the byte range of the list
+/// (brackets included) and of each item, for items that are `( … )` structs. `None` when the
+/// text is not laid out simply enough to tell (comments, raw strings, no such list).
+pub fn list_items(
+    text: &str,
+    field: &str,
+) -> Option<(std::ops::Range<usize>, Vec<std::ops::Range<usize>>)> {
+    let b = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    let mut list: Option<usize> = None;
+    let mut items = Vec::new();
+    let mut item_start = None;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                // Skip the string, escapes included.
+                i += 1;
+                loop {
+                    let n = memchr2(b'"', b'\\', &b[i..])?;
+                    i += n;
+                    if b[i] == b'"' {
+                        break;
+                    }
+                    i += 2;
+                }
+            }
+            b'/' | b'#' | b'\'' => return None,
+            b'r' if matches!(b.get(i + 1), Some(b'"' | b'#'))
+                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
+            {
+                return None;
+            }
+            b'(' | b'[' | b'{' => {
+                if depth == 1 && b[i] == b'[' && list.is_none() {
+                    // The list is the value of `field:`, a whole name.
+                    let name = text[..i]
+                        .trim_end()
+                        .strip_suffix(':')
+                        .map(str::trim_end)
+                        .and_then(|t| t.strip_suffix(field));
+                    if name.is_some_and(|rest| {
+                        !rest.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                    }) {
+                        list = Some(i);
+                    }
+                }
+                depth += 1;
+                if list.is_some() && depth == 3 && b[i] == b'(' && item_start.is_none() {
+                    item_start = Some(i);
+                }
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 2 && list.is_some() && b[i] == b')' {
+                    items.push(item_start.take()?..i + 1);
+                }
+                if depth == 1
+                    && b[i] == b']'
+                    && let Some(start) = list
+                {
+                    return Some((start..i + 1, items));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The reader: a position in the text. Delimiters are ASCII, so every position it stops at is
 /// a character boundary of the (already valid UTF-8) text.
 struct Reader<'de> {

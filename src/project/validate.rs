@@ -159,7 +159,11 @@ impl Report<'_> {
 pub fn validate(project: &Project) -> Vec<Problem> {
     let schema = SchemaIndex::new(&project.schema);
     let mut doc_ids = HashSet::with_capacity(project.documents.len());
-    let repeated: Vec<bool> = project.documents.iter().map(|d| !doc_ids.insert(d.id.as_str())).collect();
+    let repeated: Vec<bool> = project
+        .documents
+        .iter()
+        .map(|d| !doc_ids.insert(d.id.as_str()))
+        .collect();
     let check = |first: usize, docs: &[std::sync::Arc<Document>]| {
         let mut problems = Vec::new();
         for (k, doc) in docs.iter().enumerate() {
@@ -169,24 +173,37 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                     severity: Severity::Error,
                     document: Some(doc.id.clone()),
                     item: None,
-                    message: format!("document id {} is used by more than one document", quoted(&doc.id)),
+                    message: format!(
+                        "document id {} is used by more than one document",
+                        quoted(&doc.id)
+                    ),
                     fix: None,
                 });
             }
-            let mut report = Report { doc_id: &doc.id, problems: &mut problems };
+            let mut report = Report {
+                doc_id: &doc.id,
+                problems: &mut problems,
+            };
             check_document(&schema, i, doc, &mut report);
         }
         problems
     };
     // A corpus is checked on every core (hashing and quoting thousands of texts); the problems
     // come out in document order all the same.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     if threads < 2 || project.documents.len() < 256 {
         return check(0, &project.documents);
     }
     let per = project.documents.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = project.documents.chunks(per).enumerate().map(|(c, chunk)| s.spawn(move || check(c * per, chunk))).collect();
+        let handles: Vec<_> = project
+            .documents
+            .chunks(per)
+            .enumerate()
+            .map(|(c, chunk)| s.spawn(move || check(c * per, chunk)))
+            .collect();
         let mut problems = Vec::new();
         for h in handles {
             match h.join() {
@@ -545,7 +562,10 @@ mod tests {
             }
             p.documents.push(d.into());
         }
-        let found: Vec<String> = validate(&p).into_iter().filter_map(|x| x.document).collect();
+        let found: Vec<String> = validate(&p)
+            .into_iter()
+            .filter_map(|x| x.document)
+            .collect();
         assert_eq!(found, ["d7", "d157", "d307", "d3", "d457"]);
     }
 
