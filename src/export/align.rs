@@ -21,6 +21,10 @@ pub struct AlignedToken {
     pub start: usize,
     /// One past the last code point.
     pub end: usize,
+    /// Byte offset of the first code point in the text.
+    pub byte_start: usize,
+    /// Byte offset one past the last code point.
+    pub byte_end: usize,
     /// Followed by one space (U+0020) that is not part of any token.
     pub ws: bool,
     /// The token is white space (never written to CoNLL or Hugging Face).
@@ -41,6 +45,13 @@ pub struct Alignment {
     pub sentences: Vec<Range<usize>>,
 }
 
+impl AlignedToken {
+    /// The token's text in `text` (the text it was aligned on).
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.byte_start..self.byte_end).unwrap_or_default()
+    }
+}
+
 impl Alignment {
     /// The words (ranges of [`Alignment::words`]) inside the tokens of span `i`; empty when
     /// the span covers white space only.
@@ -52,82 +63,91 @@ impl Alignment {
     }
 }
 
-/// Sorted, deduplicated positions.
-fn sorted(mut v: Vec<usize>) -> Vec<usize> {
-    v.sort_unstable();
-    v.dedup();
-    v
+/// What a character is, for cutting: part of a word, white space, or the space U+0020.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Word,
+    Space,
+    Blank,
 }
 
 /// Aligns the tokens of `doc` to its spans.
 pub fn align(doc: &Document) -> Alignment {
     let text = doc.text();
     let base = tokens::sentences(text);
-    let starts = sorted(doc.spans.iter().map(|s| s.start).collect());
-    let ends = sorted(doc.spans.iter().map(|s| s.end).collect());
+    let mut class: Vec<Class> = Vec::with_capacity(text.len());
+    let mut bytes: Vec<usize> = Vec::with_capacity(text.len() + 1);
+    for (b, c) in text.char_indices() {
+        bytes.push(b);
+        class.push(match c {
+            ' ' => Class::Blank,
+            c if c.is_whitespace() => Class::Space,
+            _ => Class::Word,
+        });
+    }
+    bytes.push(text.len());
+    let len = class.len();
+    let mut starts = vec![false; len + 1];
+    let mut ends = vec![false; len + 1];
+    for s in &doc.spans {
+        starts[s.start.min(len)] = true;
+        ends[s.end.min(len)] = true;
+    }
 
     // Cut points: base token edges, span edges, and every change between white space and
     // other characters (a combining mark after a space is one UAX #29 segment with it).
-    let mut cuts: Vec<usize> = Vec::with_capacity(base.len() * 24 + 2 * doc.spans.len());
+    let mut cut = vec![false; len + 1];
+    cut[0] = true;
+    cut[len] = true;
     for t in base.iter().flatten() {
-        cuts.push(t.start);
-        cuts.push(t.end);
+        cut[t.start] = true;
+        cut[t.end] = true;
     }
-    let mut is_space: Vec<bool> = Vec::with_capacity(text.len());
-    let mut prev = None;
-    for (i, c) in text.chars().enumerate() {
-        let ws = c.is_whitespace();
-        if prev.is_some_and(|p| p != ws) {
-            cuts.push(i);
+    for i in 0..=len {
+        cut[i] |= starts[i] || ends[i];
+        if i > 0 && i < len && (class[i] == Class::Word) != (class[i - 1] == Class::Word) {
+            cut[i] = true;
         }
-        prev = Some(ws);
-        is_space.push(ws);
     }
-    let len = is_space.len();
-    cuts.extend(starts.iter().copied());
-    cuts.extend(ends.iter().copied());
-    cuts.push(0);
-    cuts.push(len);
-    let cuts = sorted(cuts);
 
     let mut out = Alignment::default();
-    for piece in cuts.windows(2) {
-        let (a, b) = (piece[0], piece[1]);
-        if a >= b || b > len {
+    let token = |start: usize, end: usize, space: bool| AlignedToken {
+        start,
+        end,
+        byte_start: bytes[start],
+        byte_end: bytes[end],
+        ws: false,
+        space,
+    };
+    let mut a = 0;
+    while a < len {
+        let mut b = a + 1;
+        while !cut[b] {
+            b += 1;
+        }
+        if class[a] == Class::Word {
+            out.tokens.push(token(a, b, false));
+            a = b;
             continue;
         }
-        if !is_space[a] {
-            out.tokens.push(AlignedToken {
-                start: a,
-                end: b,
-                ws: false,
-                space: false,
-            });
-            continue;
-        }
-        let mut a = a;
+        let mut from = a;
         // One space right after a word is that word's trailing `ws`, unless a span starts at
         // the space or ends right after it (it must then be a token to be a boundary).
         if let Some(last) = out.tokens.last_mut()
             && !last.space
             && last.end == a
-            && text_char_is_space(text, doc, a)
-            && starts.binary_search(&a).is_err()
-            && ends.binary_search(&(a + 1)).is_err()
+            && class[a] == Class::Blank
+            && !starts[a]
+            && !ends[a + 1]
         {
             last.ws = true;
-            a += 1;
+            from += 1;
         }
-        if a < b {
-            out.tokens.push(AlignedToken {
-                start: a,
-                end: b,
-                ws: false,
-                space: true,
-            });
+        if from < b {
+            out.tokens.push(token(from, b, true));
         }
+        a = b;
     }
-
     out.words = (0..out.tokens.len())
         .filter(|&i| !out.tokens[i].space)
         .collect();
@@ -160,13 +180,6 @@ pub fn align(doc: &Document) -> Alignment {
     out
 }
 
-/// Whether the character at code point `at` is U+0020.
-fn text_char_is_space(text: &str, doc: &Document, at: usize) -> bool {
-    doc.index()
-        .char_to_byte(text, at)
-        .is_some_and(|b| text.as_bytes().get(b) == Some(&b' '))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,7 +196,11 @@ mod tests {
     fn texts(d: &Document, a: &Alignment) -> Vec<String> {
         a.tokens
             .iter()
-            .map(|t| d.slice(t.start, t.end).unwrap_or_default().to_owned())
+            .map(|t| {
+                let s = d.slice(t.start, t.end).unwrap_or_default();
+                assert_eq!(t.text(d.text()), s, "byte and code-point ranges agree");
+                s.to_owned()
+            })
             .collect()
     }
 

@@ -16,20 +16,9 @@ use super::tags::{Tag, TagReport, tag};
 use super::{Overlap, Progress, check_name};
 use crate::model::{Document, Project};
 
-/// The text of word `w` of `al`.
-pub(crate) fn word_text<'d>(
-    doc: &'d Document,
-    al: &Alignment,
-    w: usize,
-) -> Result<&'d str, ExportError> {
-    let t = al.tokens[al.words[w]];
-    doc.slice(t.start, t.end)
-        .ok_or_else(|| ExportError::BadRange {
-            document: doc.id.clone(),
-            span: 0,
-            start: t.start,
-            end: t.end,
-        })
+/// The text of word `w` of `al` (aligned on `doc`).
+pub(crate) fn word_text<'d>(doc: &'d Document, al: &Alignment, w: usize) -> &'d str {
+    al.tokens[al.words[w]].text(doc.text())
 }
 
 fn write_document(
@@ -52,7 +41,7 @@ fn write_document(
     out.write_all(b"-DOCSTART- O\n\n")?;
     for sentence in &al.sentences {
         for w in sentence.clone() {
-            let text = word_text(doc, &al, w)?;
+            let text = word_text(doc, &al, w);
             match tagging.tags[w] {
                 Tag::O => writeln!(out, "{text} O")?,
                 Tag::B(s) => writeln!(out, "{text} B-{}", doc.spans[s].label)?,

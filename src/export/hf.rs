@@ -94,7 +94,7 @@ pub fn write_rows(
                 ner_tags: Vec::with_capacity(sentence.len()),
             };
             for w in sentence.clone() {
-                row.tokens.push(word_text(doc, &al, w)?);
+                row.tokens.push(word_text(doc, &al, w));
                 let id = match tagging.tags[w] {
                     Tag::O => Some(0),
                     Tag::B(s) => begin(&doc.spans[s].label),

@@ -88,26 +88,16 @@ struct RelationOut<'a> {
 }
 
 /// The tokens of `al` with their text.
-fn tokens_out<'d>(doc: &'d Document, al: &Alignment) -> Result<Vec<TokenOut<'d>>, ExportError> {
+fn tokens_out<'d>(doc: &'d Document, al: &Alignment) -> Vec<TokenOut<'d>> {
     al.tokens
         .iter()
         .enumerate()
-        .map(|(id, t)| {
-            let text = doc
-                .slice(t.start, t.end)
-                .ok_or_else(|| ExportError::BadRange {
-                    document: doc.id.clone(),
-                    span: 0,
-                    start: t.start,
-                    end: t.end,
-                })?;
-            Ok(TokenOut {
-                text,
-                start: t.start,
-                end: t.end,
-                id,
-                ws: t.ws,
-            })
+        .map(|(id, t)| TokenOut {
+            text: t.text(doc.text()),
+            start: t.start,
+            end: t.end,
+            id,
+            ws: t.ws,
         })
         .collect()
 }
@@ -176,7 +166,7 @@ fn doc_out<'d>(
         source: &doc.source,
         status: doc.status,
         text: doc.text(),
-        tokens: tokens_out(doc, &al)?,
+        tokens: tokens_out(doc, &al),
         spans,
         relations,
         ents,
