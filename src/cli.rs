@@ -51,9 +51,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Count documents, characters, spans per label and relations.
     Stats(StatsArgs),
-    /// Export a project as training data: JSON Lines, doccano, CoNLL (IOB2) or a brat folder.
+    /// Export a project as training data or for another tool: JSON Lines (spaCy-aligned
+    /// tokens), doccano, CoNLL (IOB2), Hugging Face, brat, Label Studio or UIMA XMI (INCEpTION).
     Export(ExportArgs),
-    /// Build a project from brat, JSON Lines or doccano files.
+    /// Build a project from brat, JSON Lines, doccano, Label Studio or UIMA XMI files.
     Import(ImportArgs),
     /// Measure agreement between annotators' copies of the same documents (matched by text).
     Agree(AgreeArgs),
@@ -130,7 +131,13 @@ pub struct StatsArgs {
 /// Arguments of `qalam export`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Offsets are Unicode code points, end-exclusive: Python's text[start:end] equals the span text."
+    after_help = "Offsets are Unicode code points, end-exclusive: Python's text[start:end] equals the span text \
+                        (XMI: UTF-16 units, as UIMA counts).\n\n\
+                        Outputs: jsonl, doccano, conll: one file. hf: a folder (train.jsonl, dataset_info.json, README.md). \
+                        brat: a folder (.txt + .ann per document, annotation.conf, visual.conf). \
+                        label-studio: OUT (tasks) and NAME.label_config.xml beside it. \
+                        xmi: a folder (TypeSystem.xml, one .xmi per document).\n\n\
+                        spaCy: python assets/scripts/qalam_to_spacy.py OUT.jsonl OUT.spacy builds a DocBin from the jsonl export."
 )]
 pub struct ExportArgs {
     /// The project file.
@@ -139,16 +146,17 @@ pub struct ExportArgs {
     /// The format to write.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// The file to write (a folder for brat).
+    /// The file to write (a folder for brat, hf and xmi).
     #[arg(short, long, value_name = "OUT")]
     pub output: PathBuf,
     /// doccano: write the entities + relations shape instead of sequence labeling.
     #[arg(long)]
     pub relations: bool,
-    /// CoNLL: which of overlapping spans gets the tokens [default: outer, the longest span].
+    /// conll, hf, and the `ents` of jsonl (spaCy's doc.ents): which of overlapping spans gets
+    /// the tokens [default: outer, the longest span].
     #[arg(long, value_enum, value_name = "POLICY")]
     pub overlap: Option<Overlap>,
-    /// Overwrite OUT if it exists (for brat: write into a non-empty folder).
+    /// Overwrite OUT if it exists (for folders: write into a non-empty folder).
     #[arg(long)]
     pub force: bool,
 }
@@ -159,7 +167,7 @@ pub struct ImportArgs {
     /// The format to read.
     #[arg(long, value_enum)]
     pub format: ImportFormat,
-    /// Input files (for brat also folders, read in file-name order).
+    /// Input files (for brat and xmi also folders, read in file-name order).
     #[arg(value_name = "SRC", required = true)]
     pub sources: Vec<PathBuf>,
     /// The project file to write.
@@ -609,8 +617,12 @@ fn export_command(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if args.relations && args.format != ExportFormat::Doccano {
         eprintln!("qalam: warning: --relations only applies to --format doccano");
     }
-    if args.overlap.is_some() && args.format != ExportFormat::Conll {
-        eprintln!("qalam: warning: --overlap only applies to --format conll");
+    let tagged = matches!(
+        args.format,
+        ExportFormat::Conll | ExportFormat::Hf | ExportFormat::Jsonl
+    );
+    if args.overlap.is_some() && !tagged {
+        eprintln!("qalam: warning: --overlap only applies to --format conll, hf and jsonl");
     }
     let loaded = match project::load(&args.file) {
         Ok(l) => l,
@@ -708,8 +720,11 @@ fn import_command(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Warnings and skipped items of an import, on stderr.
+/// Notes, warnings and skipped items of an import, on stderr.
 fn report_import(imported: &Imported) {
+    for n in &imported.notes {
+        eprintln!("qalam: note: {n}");
+    }
     for w in &imported.warnings {
         eprintln!("qalam: warning: {w}");
     }

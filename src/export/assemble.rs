@@ -28,8 +28,28 @@ pub struct RawSpan {
     pub attributes: Vec<(String, String, usize)>,
     /// Who made the span, if the input says.
     pub annotator: String,
+    /// Where the span came from, if the input says.
+    pub origin: Option<String>,
     /// Line of the span in its file.
     pub line: usize,
+}
+
+impl RawSpan {
+    /// A span with only a label and a range (no quote, note, attributes, annotator, origin).
+    pub fn bare(id: SpanId, label: String, start: usize, end: usize, line: usize) -> Self {
+        RawSpan {
+            id,
+            label,
+            start,
+            end,
+            text: None,
+            note: None,
+            attributes: Vec::new(),
+            annotator: String::new(),
+            origin: None,
+            line,
+        }
+    }
 }
 
 /// A relation as read, before checking.
@@ -79,6 +99,8 @@ pub struct Parsed {
     pub problems: Vec<LineProblem>,
     /// Things done to the input that the user should know (such as split discontinuous spans).
     pub warnings: Vec<LineProblem>,
+    /// What the reader found out about the input (such as the offset unit), one line each.
+    pub notes: Vec<String>,
 }
 
 /// How to build the project from what was read.
@@ -105,6 +127,8 @@ pub struct Imported {
     pub warnings: Vec<LineProblem>,
     /// Items left out under `skip_bad`, one per problem.
     pub skipped: Vec<LineProblem>,
+    /// What the reader found out about the input (such as the offset unit), one line each.
+    pub notes: Vec<String>,
 }
 
 /// Checks and builds the project from `parsed`.
@@ -113,6 +137,7 @@ pub fn assemble(parsed: Parsed, options: &ImportOptions) -> Result<Imported, Imp
         mut docs,
         mut problems,
         warnings,
+        notes,
     } = parsed;
     for doc in &mut docs {
         apply_map(doc, &options.map);
@@ -148,6 +173,7 @@ pub fn assemble(parsed: Parsed, options: &ImportOptions) -> Result<Imported, Imp
         project,
         warnings,
         skipped: problems,
+        notes,
     })
 }
 
@@ -340,6 +366,7 @@ impl<'s> Checker<'s> {
             },
         )?;
         span.note = s.note.map(|(n, _)| n);
+        span.origin = s.origin;
         for (name, value, line) in s.attributes {
             match self.schema.attribute(&s.label, &name) {
                 None => at(
@@ -436,6 +463,7 @@ mod tests {
             note: None,
             attributes: Vec::new(),
             annotator: String::new(),
+            origin: None,
             line,
         }
     }

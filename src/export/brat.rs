@@ -17,9 +17,8 @@
 //! and attribute values escape `\\`, tab, `\n` and `\r` as `\\\\`, `\t`, `\n`, `\r`, so one
 //! annotation stays one line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::assemble::{Parsed, RawDoc, RawRelation, RawSpan};
@@ -123,17 +122,7 @@ pub fn annotation_conf(schema: &Schema) -> String {
     out.push_str(
         "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n",
     );
-    let mut merged: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
-    for a in &schema.attributes {
-        let (labels, values) = merged.entry(&a.name).or_default();
-        labels.push(&a.label);
-        for v in &a.values {
-            if !values.contains(&v.as_str()) {
-                values.push(v);
-            }
-        }
-    }
-    for (name, (labels, values)) in merged {
+    for (name, (labels, values)) in super::merged_attributes(schema) {
         let _ = writeln!(
             out,
             "{name}\tArg:{}, Value:{}",
@@ -193,11 +182,7 @@ pub fn write_folder(
     dir: &Path,
     progress: Progress<'_>,
 ) -> Result<(), ExportError> {
-    fs::create_dir_all(dir).map_err(|source| ExportError::Folder {
-        path: dir.to_owned(),
-        action: "create the folder",
-        source,
-    })?;
+    super::create_folder(dir)?;
     project::write_atomic(
         &dir.join("annotation.conf"),
         annotation_conf(&project.schema).as_bytes(),
@@ -430,6 +415,7 @@ fn spans_of(r: AnnReader<'_>, text: &str, parsed: &mut Parsed) -> (Vec<RawSpan>,
                 note: notes.get(&t.id).cloned(),
                 attributes: attrs.get(&t.id).cloned().unwrap_or_default(),
                 annotator: String::new(),
+                origin: None,
                 line: t.line,
             });
         }
@@ -461,43 +447,12 @@ fn check_quote(t: &TLine, text: &str, index: &CharIndex) -> Result<(), String> {
     }
 }
 
-/// The `.txt` file for each document of the sources: folders give their `*.txt` files in name
-/// order; a `.ann` or `.txt` file gives its pair.
-fn text_files(sources: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
-    let mut out = Vec::new();
-    for src in sources {
-        if src.is_dir() {
-            let entries = fs::read_dir(src).map_err(|source| ImportError::Folder {
-                path: src.clone(),
-                source,
-            })?;
-            let mut txts: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-                .collect();
-            txts.sort();
-            out.extend(txts);
-        } else {
-            out.push(src.with_extension("txt"));
-        }
-    }
-    Ok(out)
-}
-
-fn read_text(path: &Path) -> Result<String, ImportError> {
-    let (bytes, _) = crate::project::io::read_limited(path)?;
-    String::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 {
-        path: path.to_owned(),
-        offset: e.utf8_error().valid_up_to(),
-    })
-}
-
 /// Reads one document: `txt` and the `.ann` beside it (a missing `.ann` means no annotations).
 pub fn parse_document(txt: &Path, parsed: &mut Parsed) -> Result<(), ImportError> {
-    let text = read_text(txt)?;
+    let text = super::read_utf8(txt)?;
     let ann_path = txt.with_extension("ann");
     let ann = if ann_path.exists() {
-        read_text(&ann_path)?
+        super::read_utf8(&ann_path)?
     } else {
         String::new()
     };
@@ -537,13 +492,9 @@ pub fn parse_sources(
     parsed: &mut Parsed,
     progress: Progress<'_>,
 ) -> Result<(), ImportError> {
-    let files = text_files(sources)?;
-    let total = files.len();
-    for (i, txt) in files.iter().enumerate() {
-        parse_document(txt, parsed)?;
-        progress(i + 1, total);
-    }
-    Ok(())
+    // A `.ann` or `.txt` file given gives its pair.
+    let files = super::source_files(sources, "txt", |p| p.with_extension("txt"))?;
+    super::parse_each(&files, parsed, progress, parse_document)
 }
 
 #[cfg(test)]

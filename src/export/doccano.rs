@@ -151,17 +151,7 @@ fn raw_doc(d: DocIn, path: &Path, line: usize) -> Result<RawDoc, String> {
     let spans = spans
         .into_iter()
         .zip(ids)
-        .map(|((_, label, start, end), id)| RawSpan {
-            id,
-            label,
-            start,
-            end,
-            text: None,
-            note: None,
-            attributes: Vec::new(),
-            annotator: String::new(),
-            line,
-        })
+        .map(|((_, label, start, end), id)| RawSpan::bare(id, label, start, end, line))
         .collect();
     let rel_ids: Vec<u64> = fill_ids(d.relations.iter().map(|r| r.id)).collect();
     let relations = d

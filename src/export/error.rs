@@ -48,8 +48,17 @@ pub enum ExportError {
         /// End in code points.
         end: usize,
     },
-    /// A name cannot be written in the format (white space would split its columns).
-    #[error("{format} cannot hold the {what} {name:?}: it contains white space")]
+    /// A relation links a span the document does not have (the project is not valid).
+    #[error("document {document}: relation {relation} links a span that does not exist")]
+    BadRelation {
+        /// The document's id.
+        document: String,
+        /// The relation's id.
+        relation: u64,
+    },
+    /// A name cannot be written in the format (white space would split its columns, or the
+    /// format reserves it).
+    #[error("{format} cannot hold the {what} {name:?}: {why}")]
     Unrepresentable {
         /// The format.
         format: &'static str,
@@ -57,6 +66,8 @@ pub enum ExportError {
         what: &'static str,
         /// The name.
         name: String,
+        /// Why not.
+        why: &'static str,
     },
 }
 

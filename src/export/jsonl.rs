@@ -6,6 +6,12 @@
 //!  "relations":[{"id":1,"type":"attributed_to","from":2,"to":1}]}
 //! ```
 //!
+//! Each document also carries its `tokens` ([`super::align`]: the shape spaCy and Prodigy use,
+//! `{"text", "start", "end", "id", "ws"}`), in which every span boundary is a token boundary;
+//! each span gains `token_start` / `token_end` (inclusive token indices), and `ents` lists the
+//! non-overlapping spans the [`Overlap`] policy keeps (the CoNLL and Hugging Face choice),
+//! trimmed to their word tokens, for spaCy's `doc.ents`. Reading ignores these derived fields.
+//!
 //! Offsets are code points, end-exclusive, so that Python's `text[start:end]` equals the span
 //! text. U+0085, U+2028 and U+2029 are written as `\u` escapes, so that no line splitter
 //! (Python's `str.splitlines` splits on them) cuts a document in two.
@@ -16,10 +22,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::align::{Alignment, align};
 use super::assemble::{Parsed, RawDoc, RawRelation, RawSpan};
 use super::error::{ExportError, LineProblem};
-use super::{Progress, span_text};
-use crate::model::{DocStatus, Document, Project};
+use super::tags::tag;
+use super::{Overlap, Progress, span_text};
+use crate::model::{DocStatus, Document, Project, Schema};
 
 #[derive(Serialize)]
 struct DocOut<'a> {
@@ -28,8 +36,29 @@ struct DocOut<'a> {
     source: &'a str,
     status: DocStatus,
     text: &'a str,
+    tokens: Vec<TokenOut<'a>>,
     spans: Vec<SpanOut<'a>>,
     relations: Vec<RelationOut<'a>>,
+    ents: Vec<EntOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct TokenOut<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    id: usize,
+    ws: bool,
+}
+
+#[derive(Serialize)]
+struct EntOut<'a> {
+    id: u64,
+    label: &'a str,
+    start: usize,
+    end: usize,
+    token_start: usize,
+    token_end: usize,
 }
 
 #[derive(Serialize)]
@@ -37,12 +66,16 @@ struct SpanOut<'a> {
     id: u64,
     start: usize,
     end: usize,
+    token_start: usize,
+    token_end: usize,
     label: &'a str,
     text: &'a str,
     attributes: &'a BTreeMap<String, String>,
     note: Option<&'a str>,
     #[serde(skip_serializing_if = "str::is_empty")]
     annotator: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -54,23 +87,69 @@ struct RelationOut<'a> {
     to: u64,
 }
 
-fn doc_out(doc: &Document) -> Result<DocOut<'_>, ExportError> {
+/// The tokens of `al` with their text.
+fn tokens_out<'d>(doc: &'d Document, al: &Alignment) -> Vec<TokenOut<'d>> {
+    al.tokens
+        .iter()
+        .enumerate()
+        .map(|(id, t)| TokenOut {
+            text: t.text(doc.text()),
+            start: t.start,
+            end: t.end,
+            id,
+            ws: t.ws,
+        })
+        .collect()
+}
+
+fn doc_out<'d>(
+    doc: &'d Document,
+    schema: &Schema,
+    policy: Overlap,
+) -> Result<DocOut<'d>, ExportError> {
+    for s in &doc.spans {
+        super::check_range(doc, s)?;
+    }
+    let al = align(doc);
     let spans = doc
         .spans
         .iter()
-        .map(|s| {
+        .zip(&al.spans)
+        .map(|(s, &(token_start, token_end))| {
             Ok(SpanOut {
                 id: s.id,
                 start: s.start,
                 end: s.end,
+                token_start,
+                token_end,
                 label: &s.label,
                 text: span_text(doc, s)?,
                 attributes: &s.attributes,
                 note: s.note.as_deref(),
                 annotator: &s.annotator,
+                origin: s.origin.as_deref(),
             })
         })
         .collect::<Result<_, ExportError>>()?;
+    let tagging = tag(doc, &al, policy, schema);
+    let ents = doc
+        .spans
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| tagging.kept[*i])
+        .map(|(i, s)| {
+            let words = al.span_words(i);
+            let (first, last) = (al.words[words.start], al.words[words.end - 1]);
+            EntOut {
+                id: s.id,
+                label: &s.label,
+                start: al.tokens[first].start,
+                end: al.tokens[last].end,
+                token_start: first,
+                token_end: last,
+            }
+        })
+        .collect();
     let relations = doc
         .relations
         .iter()
@@ -87,14 +166,21 @@ fn doc_out(doc: &Document) -> Result<DocOut<'_>, ExportError> {
         source: &doc.source,
         status: doc.status,
         text: doc.text(),
+        tokens: tokens_out(doc, &al),
         spans,
         relations,
+        ents,
     })
 }
 
-/// The JSON line of one document (without the line end).
-pub fn document_line(doc: &Document) -> Result<String, ExportError> {
-    let line = serde_json::to_string(&doc_out(doc)?).map_err(std::io::Error::from)?;
+/// The JSON line of one document (without the line end), with `ents` chosen by `policy`.
+pub fn document_line(
+    doc: &Document,
+    schema: &Schema,
+    policy: Overlap,
+) -> Result<String, ExportError> {
+    let line =
+        serde_json::to_string(&doc_out(doc, schema, policy)?).map_err(std::io::Error::from)?;
     if line.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
         // These only occur inside JSON strings, where the escapes mean the same characters.
         return Ok(line
@@ -105,13 +191,17 @@ pub fn document_line(doc: &Document) -> Result<String, ExportError> {
     Ok(line)
 }
 
-/// Writes `project` as JSON Lines to `out`, calling `progress(done, total)` after each document.
+/// Writes `project` as JSON Lines to `out` (`ents` chosen by `policy`), calling
+/// `progress(done, total)` after each document.
 pub fn write(
     project: &Project,
     out: impl Write,
+    policy: Overlap,
     progress: Progress<'_>,
 ) -> Result<(), ExportError> {
-    super::write_lines(project, out, progress, document_line)
+    super::write_lines(project, out, progress, |doc| {
+        document_line(doc, &project.schema, policy)
+    })
 }
 
 #[derive(Deserialize)]
@@ -146,6 +236,8 @@ struct SpanIn {
     note: Option<String>,
     #[serde(default)]
     annotator: String,
+    #[serde(default)]
+    origin: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +294,7 @@ fn raw_doc(d: DocIn, path: &Path, line: usize) -> RawDoc {
                 .map(|(k, v)| (k, v, line))
                 .collect(),
             annotator: s.annotator,
+            origin: s.origin,
             line,
         })
         .collect();
@@ -259,7 +352,7 @@ mod tests {
     fn lines_carry_code_point_offsets_and_escape_line_separators() {
         let mut d = Document::new("d\u{2028}1", "", "", "😀 قال\u{2028}x");
         d.spans.extend(d.make_span(1, "speaker", 2, 5, ""));
-        let line = document_line(&d).expect("line");
+        let line = document_line(&d, &Schema::default(), Overlap::Outer).expect("line");
         assert!(
             !line.contains('\u{2028}') && line.contains("\\u2028"),
             "{line}"
@@ -269,6 +362,29 @@ mod tests {
         assert_eq!(v["spans"][0]["text"], "قال");
         assert_eq!(v["spans"][0]["note"], serde_json::Value::Null);
         assert_eq!(v["id"], "d\u{2028}1");
+        assert_eq!(v["spans"][0]["token_start"], 1);
+        assert_eq!(v["tokens"][1]["text"], "قال");
+        assert_eq!(v["tokens"][0]["ws"], true);
+        assert_eq!(v["ents"][0]["id"], 1);
+    }
+
+    #[test]
+    fn ents_are_the_non_overlapping_spans_trimmed_to_words() {
+        let mut d = Document::new("d", "", "", "قال مصدر أمني");
+        d.spans.extend(d.make_span(1, "claim", 3, 13, ""));
+        d.spans.extend(d.make_span(2, "speaker", 4, 8, ""));
+        let line = document_line(&d, &Schema::default(), Overlap::Inner).expect("line");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("json");
+        assert_eq!(v["ents"].as_array().map(Vec::len), Some(1));
+        assert_eq!(v["ents"][0]["id"], 2);
+        let line = document_line(&d, &Schema::default(), Overlap::Outer).expect("line");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("json");
+        assert_eq!(v["ents"][0]["start"], 4, "the leading space is trimmed");
+        assert_eq!(v["ents"][0]["token_start"], 2);
+        assert_eq!(
+            v["spans"][0]["token_start"], 1,
+            "the span keeps its space token"
+        );
     }
 
     #[test]
