@@ -45,7 +45,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a project from UTF-8 text files, one document per file.
+    /// Create a project from UTF-8 text files, folders, globs and JSONL, one document per text.
     New(NewArgs),
     /// Check project files: exit 0 when all are valid, 1 when any problem is found.
     Validate(ValidateArgs),
@@ -60,6 +60,30 @@ pub enum Command {
     Agree(AgreeArgs),
     /// Open project files read-only in the window to review, compare and adjudicate them.
     Review(ReviewArgs),
+    /// Work with a review's saved decisions without the window.
+    #[command(subcommand)]
+    Adjudicate(AdjudicateCommand),
+    /// Split a corpus among annotators: each document to K of them, loads balanced,
+    /// calibration documents to everyone, reproducible from a seed.
+    Assign(crate::cli_team::AssignArgs),
+    /// Per annotator and per document (matched by text): assigned, to do, in progress, done,
+    /// and where agreement can be measured.
+    Status(crate::cli_team::StatusArgs),
+    /// git's merge driver for project files: a three-way merge of annotations (see git-setup).
+    MergeDriver(crate::cli_team::MergeDriverArgs),
+    /// Set up this git checkout to merge and diff project files as annotations.
+    GitSetup(crate::cli_team::GitSetupArgs),
+    /// Annotation changes between two project files, one line each (or, with --textconv, one
+    /// file as one line per annotation for git).
+    Diff(crate::cli_team::DiffArgs),
+    /// Suggest speakers, claims, entities and attributions from reporting cues and from the
+    /// spans already marked; print them, store them as pending (--write), or score the rules
+    /// against a gold project (--evaluate).
+    Suggest(crate::suggest::cli::SuggestArgs),
+    /// Show, export and apply label schemas: labels, relation types, attributes and their
+    /// guidelines; applying one migrates annotated projects (renames, --drop).
+    #[command(subcommand)]
+    Schema(crate::cli_schema::SchemaCommand),
     /// Print where `qalam` without arguments keeps the seed project (creating it on first run):
     /// `projects/seed.ron` in a Qalam checkout, else the user's data folder.
     Where,
@@ -71,6 +95,42 @@ pub struct ReviewArgs {
     /// One project file to review, or several annotators' copies to compare and adjudicate.
     #[arg(value_name = "FILE", required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
+    /// The adjudication file that keeps the decisions [default: NAME.adjudication.ron beside
+    /// the first file].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Rename a label, relation type, attribute or value in every file before comparing, so
+    /// that files with differently named schemas can be compared (repeatable).
+    #[arg(long = "map", value_name = "FROM=TO", value_parser = parse_mapping)]
+    pub map: Vec<(String, String)>,
+}
+
+/// `qalam adjudicate` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AdjudicateCommand {
+    /// Write the gold project from annotators' files and a saved adjudication file, exactly as
+    /// the review window writes it. Refuses when a difference is undecided (exit 1).
+    Gold(GoldArgs),
+}
+
+/// Arguments of `qalam adjudicate gold`.
+#[derive(Debug, Args)]
+pub struct GoldArgs {
+    /// The annotators' project files, as given to `qalam review`.
+    #[arg(value_name = "FILE", required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    /// The adjudication file [default: NAME.adjudication.ron beside the first file].
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+    /// The gold project to write.
+    #[arg(short, long, value_name = "GOLD.ron")]
+    pub output: PathBuf,
+    /// Overwrite GOLD.ron if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Rename names in every file before comparing, as given to `qalam review --map`.
+    #[arg(long = "map", value_name = "FROM=TO", value_parser = parse_mapping)]
+    pub map: Vec<(String, String)>,
 }
 
 /// Arguments of `qalam agree`.
@@ -83,12 +143,31 @@ pub struct AgreeArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also print the label confusion table: per pair of files, which label one annotator
+    /// used where the other used which (tokens; pooled over all pairs for three or more).
+    #[arg(long)]
+    pub confusion: bool,
+    /// Rename a label, relation type, attribute or value in every file before comparing, so
+    /// that files with differently named schemas can be compared (repeatable).
+    #[arg(long = "map", value_name = "FROM=TO", value_parser = parse_mapping)]
+    pub map: Vec<(String, String)>,
 }
 
 /// Arguments of `qalam new`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Inputs: a file is taken whatever its extension; a folder is read recursively (files named *.txt, \
+                  *.jsonl or without extension; hidden names left out); a quoted glob such as 'corpus/**/*.txt' \
+                  is expanded by Qalam. A .jsonl file holds one JSON object per line, each a document: \"text\" \
+                  (required), \"id\" and \"title\" (optional).\n\n\
+                  Documents are sorted by path in natural order (2.txt before 10.txt). A text that came \
+                  before is skipped as a duplicate. A file that is not UTF-8, empty, or over 64 MiB, a bad \
+                  JSON line or a pattern matching nothing is bad input: nothing is written (exit 1) unless \
+                  --skip-bad is given."
+)]
 pub struct NewArgs {
-    /// UTF-8 text files; each becomes a document whose id is the file name without extension.
+    /// UTF-8 text files, folders (read recursively), quoted glob patterns and .jsonl files
+    /// (one document per line); a text file's id is its name without extension.
     #[arg(value_name = "TEXT", required = true)]
     pub texts: Vec<PathBuf>,
     /// The project file to write.
@@ -103,6 +182,14 @@ pub struct NewArgs {
     /// Overwrite OUT if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Build the project from the good inputs and list the bad ones, instead of writing
+    /// nothing when any input is bad.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Give the project this schema (a schema file from `qalam schema export`, or a project)
+    /// instead of the default one.
+    #[arg(long, value_name = "SCHEMA.ron")]
+    pub schema: Option<PathBuf>,
 }
 
 /// Arguments of `qalam validate`.
@@ -213,6 +300,14 @@ pub fn run_command(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export_command(&args),
         Command::Import(args) => import_command(&args),
         Command::Agree(args) => agree(&args),
+        Command::Adjudicate(AdjudicateCommand::Gold(args)) => adjudicate_gold(&args),
+        Command::Assign(args) => crate::cli_team::assign(&args),
+        Command::Status(args) => crate::cli_team::status(&args),
+        Command::MergeDriver(args) => crate::cli_team::merge_driver(&args),
+        Command::GitSetup(args) => crate::cli_team::git_setup(&args),
+        Command::Diff(args) => crate::cli_team::diff(&args),
+        Command::Suggest(args) => crate::suggest::cli::run(&args),
+        Command::Schema(cmd) => crate::cli_schema::run(&cmd),
         Command::Where => where_seed(),
         // The binary opens the window for this one before getting here.
         Command::Review(_) => {
@@ -283,6 +378,10 @@ fn agree(args: &AgreeArgs) -> anyhow::Result<ExitCode> {
             Err(e) => return Ok(failed(&e)),
         }
     }
+    let differences = crate::cli_schema::align_schemas(&args.files, &mut projects, &args.map);
+    if !differences.is_empty() {
+        return Ok(crate::cli_schema::refuse_to_compare("agree", &differences));
+    }
     let refs: Vec<&Project> = projects.iter().collect();
     let mut progress = AgreeProgress::new();
     let report = crate::review::agreement_with_progress(&refs, &mut |done, total| {
@@ -305,7 +404,55 @@ fn agree(args: &AgreeArgs) -> anyhow::Result<ExitCode> {
         out.write_all(crate::review::table::render_table(&report, &files).as_bytes())
             .context("writing to stdout")?;
     }
+    if args.confusion {
+        let table = crate::review::confusion::confusion(&refs);
+        out.write_all(crate::review::confusion::render_confusion(&table).as_bytes())
+            .context("writing to stdout")?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `qalam adjudicate gold`: the gold project from the files and the saved decisions.
+fn adjudicate_gold(args: &GoldArgs) -> anyhow::Result<ExitCode> {
+    use crate::review::session::{ReviewOptions, ReviewSession};
+    let decisions = args
+        .decisions
+        .clone()
+        .unwrap_or_else(|| crate::review::adjudication_path(&args.files[0]));
+    if !decisions.exists() {
+        return Ok(failed(&format!(
+            "{}: no adjudication file (decide in `qalam review` and save first)",
+            decisions.display()
+        )));
+    }
+    let options = ReviewOptions {
+        out: Some(decisions.clone()),
+        restore_recovery: false,
+        map: args.map.clone(),
+    };
+    let session = match ReviewSession::open_with(&args.files, "", &options) {
+        Ok(s) => s,
+        Err(e) => return Ok(failed(&e)),
+    };
+    for s in &session.stale {
+        eprintln!(
+            "qalam: {}: stale decision not applied: {}",
+            decisions.display(),
+            s.reason
+        );
+    }
+    match session.save_gold(&args.output, args.force) {
+        Ok(spans) => {
+            println!(
+                "{}: gold copy with {} ({})",
+                args.output.display(),
+                plural(spans, "span"),
+                session.progress_text()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(failed(&e)),
+    }
 }
 
 /// Exit code 1, after printing `err` on stderr.
@@ -329,10 +476,43 @@ fn new_project(args: &NewArgs) -> anyhow::Result<ExitCode> {
             path: args.output.clone(),
         }));
     }
-    let project = match project::project_from_text_files(&args.texts, &name, &args.annotator) {
-        Ok(p) => p,
-        Err(e) => return Ok(failed(&e)),
+    let schema = match &args.schema {
+        Some(path) => match crate::schema::load_schema(path) {
+            Ok(s) => Some(s),
+            Err(e) => return Ok(failed(&e)),
+        },
+        None => None,
     };
+    let corpus = with_progress("reading", |p| project::read_corpus(&args.texts, p));
+    for d in &corpus.duplicates {
+        eprintln!("qalam: {d}");
+    }
+    let bad = corpus.bad.len();
+    if bad > 0 && !args.skip_bad {
+        for e in &corpus.bad {
+            eprintln!("qalam: {e}");
+        }
+        eprintln!(
+            "qalam: nothing written: {} (use --skip-bad to build the project from the rest)",
+            plural(bad, "bad input")
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if bad > 0 {
+        eprintln!("qalam: skipped {} (--skip-bad):", plural(bad, "bad input"));
+        for e in &corpus.bad {
+            eprintln!("  {e}");
+        }
+    }
+    if corpus.documents.is_empty() {
+        eprintln!("qalam: nothing written: no documents left");
+        return Ok(ExitCode::from(1));
+    }
+    let duplicates = corpus.duplicates.len();
+    let mut project = corpus.into_project(&name, &args.annotator);
+    if let Some(schema) = schema {
+        project.schema = schema;
+    }
     let guard = if args.force {
         SaveGuard::Force
     } else {
@@ -341,11 +521,28 @@ fn new_project(args: &NewArgs) -> anyhow::Result<ExitCode> {
     if let Err(e) = project::save(&args.output, &project, guard) {
         return Ok(failed(&e));
     }
-    let chars: usize = project.documents.iter().map(|d| d.len_chars()).sum();
+    // Counted on the text: building each document's index only for a total would be waste.
+    let chars: usize = project
+        .documents
+        .iter()
+        .map(|d| d.text().chars().count())
+        .sum();
+    let mut skipped = Vec::new();
+    if duplicates > 0 {
+        skipped.push(plural(duplicates, "duplicate"));
+    }
+    if bad > 0 {
+        skipped.push(plural(bad, "bad input"));
+    }
+    let skipped = if skipped.is_empty() {
+        String::new()
+    } else {
+        format!("; skipped {}", skipped.join(" and "))
+    };
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{}: {} with {chars} characters",
+        "{}: {} with {chars} characters{skipped}",
         args.output.display(),
         plural(project.documents.len(), "document")
     )

@@ -7,10 +7,17 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = qalam::cli::Cli::parse();
     match cli.command {
-        Some(qalam::cli::Command::Review(args)) => gui(qalam::app::Startup {
-            review: args.files,
-            ..Default::default()
-        }),
+        Some(qalam::cli::Command::Review(args)) => {
+            if let Some(code) = qalam::cli_schema::review_preflight(&args.files, &args.map) {
+                return code;
+            }
+            gui(qalam::app::Startup {
+                review: args.files,
+                review_out: args.out,
+                review_map: args.map,
+                ..Default::default()
+            })
+        }
         Some(cmd) => match qalam::cli::run_command(cmd) {
             Ok(code) => code,
             Err(e) => {

@@ -126,6 +126,7 @@ fn document(
                 kind: kind.into(),
                 from: claims[usize::from(a) % claims.len()],
                 to,
+                annotator: String::new(),
             });
         }
     }
@@ -361,6 +362,13 @@ proptest! {
 
     #[test]
     fn ron_to_jsonl_to_ron_is_lossless(p in project_strategy("amal")) {
+        // Relation annotators (a gold copy's provenance), set on every other relation.
+        let mut p = p;
+        for d in p.docs_mut() {
+            for r in d.relations.iter_mut().step_by(2) {
+                r.annotator = "ali,mona".into();
+            }
+        }
         let mut out = Vec::new();
         export::jsonl::write(&p, &mut out, Overlap::Outer, &mut |_, _| {}).map_err(fail)?;
         let text = String::from_utf8(out).map_err(fail)?;

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use qalam::app::Labeling;
 use qalam::model::actions::Edge;
-use qalam::model::{DocStatus, Document, Project};
+use qalam::model::{DocStatus, Document, Project, Suggestion};
 use qalam::session::Session;
 use qalam::ui::commands::UiCommand;
 use qalam::ui::labeling::Intent;
@@ -22,6 +22,21 @@ fn project() -> Project {
         p.documents
             .push(Document::new(format!("d{i}"), format!("Document {i}"), "", *t).into());
     }
+    // A pending suggestion stored in the file, as `qalam suggest --write` leaves it.
+    let start = TEXTS[0].chars().take_while(|c| *c != 'ب').count();
+    let doc = std::sync::Arc::make_mut(&mut p.documents[0]);
+    doc.suggestions.push(Suggestion {
+        id: 100,
+        label: "entity".into(),
+        start,
+        end: start + 5,
+        text: "بغداد".into(),
+        attributes: Default::default(),
+        rule: "entity-gazetteer".into(),
+        score: 90,
+        links: Vec::new(),
+        same_as: None,
+    });
     p
 }
 
@@ -222,6 +237,18 @@ enum Step {
     Status(usize),
     Undo,
     Redo,
+    /// Enter on the n-th suggestion (as a label key when `label` is given).
+    Accept {
+        n: usize,
+        label: Option<usize>,
+    },
+    /// X, or Backspace, on the n-th suggestion.
+    Reject {
+        n: usize,
+        backspace: bool,
+    },
+    /// Shift+Enter in the n-th suggestion's paragraph.
+    AcceptParagraph(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -243,6 +270,9 @@ fn step() -> impl Strategy<Value = Step> {
         (0..3usize).prop_map(Step::Status),
         Just(Step::Undo),
         Just(Step::Redo),
+        (0..8usize, prop::option::of(0..3usize)).prop_map(|(n, label)| Step::Accept { n, label }),
+        (0..8usize, any::<bool>()).prop_map(|(n, backspace)| Step::Reject { n, backspace }),
+        (0..8usize).prop_map(Step::AcceptParagraph),
     ]
 }
 
@@ -327,7 +357,46 @@ fn run(l: &mut Labeling, s: &Step) {
         Step::Redo => {
             l.redo();
         }
+        Step::Accept { n, label } => {
+            if focus_suggestion(l, *n) {
+                match label {
+                    Some(k) => {
+                        l.apply(Intent::Label(LABELS[*k].into()));
+                    }
+                    None => {
+                        l.command(UiCommand::ConfirmLink);
+                    }
+                }
+            }
+        }
+        Step::Reject { n, backspace } => {
+            if focus_suggestion(l, *n) {
+                l.command(if *backspace {
+                    UiCommand::DeleteSelection
+                } else {
+                    UiCommand::RejectSuggestion
+                });
+            }
+        }
+        Step::AcceptParagraph(n) => {
+            if focus_suggestion(l, *n) {
+                l.command(UiCommand::AcceptParagraphSuggestions);
+            }
+        }
     }
+}
+
+/// Makes the n-th suggestion of the shown document the focused one (as Tab or a click
+/// does); false when there is none.
+fn focus_suggestion(l: &mut Labeling, n: usize) -> bool {
+    l.wait_for_suggestions();
+    let shown = l.suggestions();
+    if shown.is_empty() {
+        return false;
+    }
+    let key = shown[n % shown.len()].key();
+    l.apply(Intent::FocusSuggestion(Some(key)));
+    true
 }
 
 proptest! {
@@ -352,4 +421,77 @@ proptest! {
         prop_assert_eq!(l.project(), &original);
         prop_assert!(!l.session.history.is_dirty(), "back at the state it started from");
     }
+}
+
+#[test]
+fn accepting_and_rejecting_suggestions_are_steps_that_undo_exactly() {
+    let mut l = labeling();
+    l.wait_for_suggestions();
+    let shown = l.suggestions();
+    let pending = shown
+        .iter()
+        .find(|s| s.pending)
+        .cloned()
+        .expect("the stored suggestion is shown");
+    assert_eq!(pending.suggestion.text, "بغداد");
+    l.apply(Intent::FocusSuggestion(Some(pending.key())));
+    l.command(UiCommand::ConfirmLink);
+    let doc = &l.project().documents[0];
+    let span = doc
+        .spans
+        .iter()
+        .find(|s| s.text == "بغداد")
+        .expect("accepted as a span");
+    assert_eq!(span.origin.as_deref(), Some("suggested:cue"));
+    assert!(doc.suggestions.is_empty(), "no longer pending");
+    assert!(
+        !l.suggestions().iter().any(|s| s.key() == pending.key()),
+        "no longer shown"
+    );
+    // Reject the next one; it is stored and not shown.
+    l.wait_for_suggestions();
+    let next = l.suggestions()[0].clone();
+    l.apply(Intent::FocusSuggestion(Some(next.key())));
+    l.command(UiCommand::RejectSuggestion);
+    assert_eq!(l.project().documents[0].rejected.len(), 1);
+    assert!(!l.suggestions().iter().any(|s| s.key() == next.key()));
+    l.undo();
+    assert!(l.project().documents[0].rejected.is_empty());
+    assert!(l.suggestions().iter().any(|s| s.key() == next.key()));
+    l.undo();
+    assert_eq!(
+        l.project(),
+        &project(),
+        "undo restores the pending suggestion"
+    );
+    assert!(l.suggestions().iter().any(|s| s.key() == pending.key()));
+}
+
+#[test]
+fn a_claim_accepted_after_its_speaker_is_linked_to_it() {
+    let mut l = labeling();
+    l.switch_to(1);
+    l.wait_for_suggestions();
+    let shown = l.suggestions();
+    let claim = shown
+        .iter()
+        .find(|s| s.suggestion.label == "claim" && !s.links.is_empty())
+        .cloned()
+        .expect("a claim with its speaker");
+    let speaker = shown
+        .iter()
+        .find(|s| {
+            let t = &claim.links[0];
+            s.suggestion.label == t.label
+                && s.suggestion.start == t.start
+                && s.suggestion.end == t.end
+        })
+        .cloned()
+        .expect("its speaker is suggested");
+    l.accept(&[speaker], None);
+    l.refresh_suggestions(None);
+    l.accept(&[claim], None);
+    let doc = &l.project().documents[1];
+    assert_eq!(doc.relations.len(), 1, "{:?}", doc.relations);
+    assert_eq!(doc.relations[0].kind, "attributed_to");
 }

@@ -34,12 +34,14 @@ fn sample() -> Project {
             kind: "about".into(),
             from: 2,
             to: 3,
+            annotator: String::new(),
         },
         Relation {
             id: 1,
             kind: "attributed_to".into(),
             from: 2,
             to: 1,
+            annotator: String::new(),
         },
     ];
     p.documents.push(d.into());

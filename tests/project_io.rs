@@ -336,3 +336,38 @@ fn benchmark_corpus_is_valid_distinct_and_deterministic() {
         "deterministic for a seed"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_save_removes_temporary_files_of_killed_saves_and_keeps_those_of_live_processes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.ron");
+    project::save(&path, &sample(), SaveGuard::CreateNew).expect("save");
+    // A process that has ended (as a save killed mid-write has) and one still running.
+    let mut dead = std::process::Command::new("true").spawn().expect("spawn");
+    dead.wait().expect("wait");
+    let mut live = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .expect("spawn");
+    let temp = |pid: u32, n: u32| dir.path().join(format!(".p.ron.tmp-{pid}-{n}"));
+    let stale = [temp(dead.id(), 0), temp(dead.id(), 3)];
+    let kept = [
+        temp(live.id(), 0),
+        temp(std::process::id(), 7),
+        dir.path().join(".other.ron.tmp-1-0"),
+        dir.path().join(".p.ron.tmp-notapid-0"),
+    ];
+    for f in stale.iter().chain(&kept) {
+        fs::write(f, "(version: 2, name: \"torn").expect("write");
+    }
+    project::save(&path, &sample(), SaveGuard::Force).expect("save again");
+    live.kill().expect("kill");
+    live.wait().expect("wait");
+    for f in &stale {
+        assert!(!f.exists(), "{} was left", f.display());
+    }
+    for f in &kept {
+        assert!(f.exists(), "{} was removed", f.display());
+    }
+}

@@ -152,6 +152,7 @@ fn build_document(
             kind: kind.into(),
             from: claims[f % claims.len()],
             to: targets[t % targets.len()],
+            annotator: String::new(),
         });
     }
     d
@@ -188,6 +189,7 @@ fn sample_file() -> String {
         kind: "attributed_to".into(),
         from: 2,
         to: 1,
+        annotator: String::new(),
     });
     p.documents.push(d.into());
     project::to_ron_string(&p).expect("serialize")
@@ -347,7 +349,7 @@ proptest! {
             }
         }
         for (id, kind, from, to) in relations {
-            d.relations.push(Relation { id: id % 4, kind, from: from % 8, to: to % 8 });
+            d.relations.push(Relation { id: id % 4, kind, from: from % 8, to: to % 8, annotator: String::new() });
         }
         let mut p = Project::new("", "");
         p.documents.push(d.into());

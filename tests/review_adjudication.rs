@@ -38,6 +38,7 @@ fn annotator(
             kind: (*kind).into(),
             from: *from as u64 + 10,
             to: *to as u64 + 10,
+            annotator: String::new(),
         });
     }
     d.normalize_order();
@@ -294,7 +295,7 @@ fn edit_replaces_the_alternatives_and_relations_follow_it() {
     let gold = adj.gold().expect("gold");
     let spans = gold_spans(&gold.project);
     assert!(
-        spans.contains(&span("قال مصدر أمني", "speaker", "")),
+        spans.contains(&span("قال مصدر أمني", "speaker", "reviewer")),
         "no annotator had the edited span: {spans:#?}"
     );
     assert!(
@@ -416,4 +417,197 @@ fn documents_not_in_every_project_are_listed_and_left_out() {
         adj.decide(i, Decision::PickLeft).expect("decide");
     }
     assert_eq!(adj.gold().expect("gold").project.documents.len(), 1);
+}
+
+/// (type, from quote, to quote, annotator) of every gold relation, sorted.
+fn gold_relations_by(p: &Project) -> Vec<(String, String, String, String)> {
+    let d = &p.documents[0];
+    let quote = |id| d.span(id).map(|s| s.text.clone()).unwrap_or_default();
+    let mut out: Vec<_> = d
+        .relations
+        .iter()
+        .map(|r| {
+            (
+                r.kind.clone(),
+                quote(r.from),
+                quote(r.to),
+                r.annotator.clone(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn rel(kind: &str, from: &str, to: &str, who: &str) -> (String, String, String, String) {
+    (kind.into(), from.into(), to.into(), who.into())
+}
+
+#[test]
+fn gold_relations_record_which_annotators_had_them_with_two_annotators() {
+    let (a, b) = (ali(), mona());
+    let mut adj = adjudicate(&[&a, &b], "r").expect("adjudicate");
+    for i in 0..adj.differences().len() {
+        adj.decide(i, Decision::PickLeft).expect("decide");
+    }
+    let gold = adj.gold().expect("gold").project;
+    assert_eq!(
+        gold_relations_by(&gold),
+        [
+            rel("about", "الحملة الأمنية بدأت في بغداد", "بغداد", "ali"),
+            rel(
+                "attributed_to",
+                "الانتخابات ستجري في موعدها",
+                "المتحدث باسم الحكومة",
+                "ali"
+            ),
+            rel(
+                "attributed_to",
+                "الحملة الأمنية بدأت في بغداد",
+                "مصدر أمني",
+                "ali"
+            ),
+        ]
+    );
+    // Written to the file, and read back.
+    let text = qalam::project::to_ron_string(&gold).expect("ron");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("type: \"about\"") && l.ends_with("annotator: \"ali\"),")),
+        "{text}"
+    );
+    assert_eq!(
+        qalam::project::parse_str(&text, std::path::Path::new("gold.ron")).expect("reads"),
+        gold
+    );
+    assert_valid(&gold);
+
+    // The speaker edited by the reviewer: both annotators' relations to their own speaker
+    // span follow it and become one relation, which keeps both names (they drew the link).
+    let (s, e) = range("قال مصدر أمني", 0);
+    for i in 0..adj.differences().len() {
+        let decision = if i == 0 {
+            Decision::Edit(s..e, "speaker".into())
+        } else {
+            Decision::KeepBoth
+        };
+        adj.decide(i, decision).expect("decide");
+    }
+    let gold = adj.gold().expect("gold").project;
+    let rels = gold_relations_by(&gold);
+    assert!(
+        rels.contains(&rel(
+            "attributed_to",
+            "الحملة الأمنية بدأت في بغداد",
+            "قال مصدر أمني",
+            "ali,mona"
+        )),
+        "{rels:#?}"
+    );
+    assert!(rels.contains(&rel("about", "الحملة الأمنية بدأت في بغداد", "بغداد", "ali")));
+    assert!(
+        gold.documents[0]
+            .relations
+            .iter()
+            .all(|r| !r.annotator.is_empty()),
+        "every gold relation says where it came from"
+    );
+    assert_valid(&gold);
+}
+
+#[test]
+fn gold_relations_record_which_annotators_had_them_with_three_annotators() {
+    let sentence = |name: &str, speaker: &str| {
+        annotator(
+            name,
+            name,
+            &[
+                (speaker, "speaker", 0),
+                ("الحملة الأمنية بدأت في بغداد", "claim", 0),
+                ("المتحدث باسم الحكومة", "speaker", 0),
+                ("الانتخابات ستجري في موعدها", "claim", 0),
+            ],
+            &[("attributed_to", 1, 0), ("attributed_to", 3, 2)],
+        )
+    };
+    let (a, b, c) = (
+        sentence("ali", "مصدر أمني"),
+        sentence("mona", "مصدر أمني"),
+        sentence("sara", "مصدر"),
+    );
+    let mut adj = adjudicate(&[&a, &b, &c], "r").expect("adjudicate");
+    // One span difference (the speaker's boundaries) and two relation differences.
+    let kinds: Vec<DifferenceKind> = adj.differences().iter().map(|d| d.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            DifferenceKind::Boundaries,
+            DifferenceKind::Relation,
+            DifferenceKind::Relation
+        ]
+    );
+    let agreed = rel(
+        "attributed_to",
+        "الانتخابات ستجري في موعدها",
+        "المتحدث باسم الحكومة",
+        "ali,mona,sara",
+    );
+    // Ali's reading everywhere: the relation ali and mona had, with both names.
+    for i in 0..3 {
+        adj.decide(i, Decision::Pick(0)).expect("decide");
+    }
+    let gold = adj.gold().expect("gold").project;
+    assert_eq!(
+        gold_relations_by(&gold),
+        [
+            agreed.clone(),
+            rel(
+                "attributed_to",
+                "الحملة الأمنية بدأت في بغداد",
+                "مصدر أمني",
+                "ali,mona"
+            ),
+        ]
+    );
+    // Sara's reading: her relation only.
+    for i in 0..3 {
+        adj.decide(i, Decision::Pick(2)).expect("decide");
+    }
+    let gold = adj.gold().expect("gold").project;
+    assert_eq!(
+        gold_relations_by(&gold),
+        [
+            agreed.clone(),
+            rel(
+                "attributed_to",
+                "الحملة الأمنية بدأت في بغداد",
+                "مصدر",
+                "sara"
+            ),
+        ]
+    );
+    // The reviewer's own speaker span, both relations kept: they follow it and merge.
+    let (s, e) = range("قال مصدر أمني", 0);
+    adj.decide(0, Decision::Edit(s..e, "speaker".into()))
+        .expect("edit");
+    adj.decide(1, Decision::KeepBoth).expect("keep");
+    adj.decide(2, Decision::KeepBoth).expect("keep");
+    let gold = adj.gold().expect("gold").project;
+    assert_eq!(
+        gold_relations_by(&gold),
+        [
+            agreed,
+            rel(
+                "attributed_to",
+                "الحملة الأمنية بدأت في بغداد",
+                "قال مصدر أمني",
+                "ali,mona,sara"
+            ),
+        ]
+    );
+    assert_eq!(
+        gold_spans(&gold)[0],
+        span("قال مصدر أمني", "speaker", "reviewer")
+    );
+    assert_valid(&gold);
 }

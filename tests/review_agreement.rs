@@ -61,6 +61,7 @@ fn projects_of(case: &Value) -> Vec<Project> {
                         kind: r[2].as_str().expect("type").into(),
                         from,
                         to,
+                        annotator: String::new(),
                     });
                 }
                 doc.normalize_order();

@@ -18,6 +18,7 @@ fn project() -> Project {
         kind: "attributed_to".into(),
         from: 2,
         to: 1,
+        annotator: String::new(),
     });
     p.documents.push(d.into());
     p.documents

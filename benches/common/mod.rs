@@ -126,6 +126,7 @@ fn annotate(doc: &mut Document, spans: usize, relations: usize, rng: &mut Rng) {
                 kind: "attributed_to".into(),
                 from,
                 to: speakers[rng.below(speakers.len())],
+                annotator: String::new(),
             }
         } else {
             Relation {
@@ -133,6 +134,7 @@ fn annotate(doc: &mut Document, spans: usize, relations: usize, rng: &mut Rng) {
                 kind: "about".into(),
                 from,
                 to: entities[rng.below(entities.len())],
+                annotator: String::new(),
             }
         };
         doc.relations.push(relation);

@@ -80,10 +80,34 @@ impl QalamApp {
         self.rt.mode = Mode::Labeling(Box::new(Labeling::new(s)));
     }
 
-    /// Opens `paths` read-only for review (no unsaved-changes guard; see [`Self::run_command`]).
+    /// Opens `paths` read-only for review (no unsaved-changes guard; see [`Self::run_command`]),
+    /// with the adjudication file beside the first file.
     pub fn open_review(&mut self, paths: &[PathBuf]) {
+        self.open_review_at(paths, None);
+    }
+
+    /// Opens `paths` for review with the adjudication file `out` (default: beside the first
+    /// file); first offers a newer recovery copy of that file.
+    pub fn open_review_at(&mut self, paths: &[PathBuf], out: Option<&Path>) {
+        let base = crate::review::session::recovery_base(paths, out);
+        if project::recovery_newer_than(&base).is_some() {
+            self.rt.pending_review =
+                Some((paths.to_vec(), out.map(Path::to_path_buf), base.clone()));
+            self.rt.dialog = Some(Dialog::Recover { path: base });
+            return;
+        }
+        self.start_review(paths, out.map(Path::to_path_buf), false);
+    }
+
+    /// Enters review mode; `restore` takes the review's state from the recovery copy.
+    fn start_review(&mut self, paths: &[PathBuf], out: Option<PathBuf>, restore: bool) {
         let reviewer = std::env::var("USER").unwrap_or_else(|_| "reviewer".to_owned());
-        match Review::open(paths, &reviewer) {
+        let options = crate::review::session::ReviewOptions {
+            out,
+            restore_recovery: restore,
+            map: self.rt.review_map.clone(),
+        };
+        match Review::open(paths, &reviewer, &options) {
             Ok(r) => {
                 for p in paths {
                     self.state.remember(p);
@@ -93,10 +117,15 @@ impl QalamApp {
                     .adjudication
                     .as_ref()
                     .map_or(0, |a| a.differences().len());
-                self.rt.status = format!(
-                    "Reviewing {} file(s), read-only; {n} difference(s) to decide",
-                    paths.len()
-                );
+                self.rt.status = if n == 0 {
+                    format!("Reviewing {} file(s), read-only", paths.len())
+                } else {
+                    format!(
+                        "Reviewing {} file(s), read-only; {}",
+                        paths.len(),
+                        r.session.progress_text()
+                    )
+                };
                 if !r.session.warnings.is_empty() {
                     self.rt.dialog = Some(Dialog::Message {
                         title: "Opened for review, with warnings".to_owned(),
@@ -106,6 +135,39 @@ impl QalamApp {
                 self.rt.mode = Mode::Review(Box::new(r));
             }
             Err(e) => self.show_error("Could not open for review", &e),
+        }
+    }
+
+    /// Saves the review (adjudication and review files); on success runs `then`. `force`
+    /// overwrites files changed on disk.
+    fn save_review(&mut self, ctx: &egui::Context, force: bool, then: Option<Pending>) {
+        let Mode::Review(r) = &mut self.rt.mode else {
+            return;
+        };
+        match r.session.save(force) {
+            Ok(paths) => {
+                self.rt.status = format!(
+                    "Saved {} ({})",
+                    paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    r.session.progress_text()
+                );
+                if let Some(then) = then {
+                    self.proceed(ctx, then);
+                }
+            }
+            Err(e) => match e.changed_on_disk() {
+                Some(path) => {
+                    self.rt.dialog = Some(Dialog::ChangedOnDisk {
+                        path: path.to_path_buf(),
+                        then,
+                    });
+                }
+                None => self.show_error("Could not save the review", &e),
+            },
         }
     }
 
@@ -166,10 +228,7 @@ impl QalamApp {
     pub(super) fn save_current(&mut self, ctx: &egui::Context) {
         match &mut self.rt.mode {
             Mode::Labeling(_) => self.save(ctx, None, false, None),
-            Mode::Review(r) => match r.session.save_reviews(false) {
-                Ok(paths) => self.rt.status = format!("Saved {} review file(s)", paths.len()),
-                Err(e) => self.show_error("Could not save the review", &e),
-            },
+            Mode::Review(_) => self.save_review(ctx, false, None),
             Mode::Start => {}
         }
     }
@@ -183,12 +242,8 @@ impl QalamApp {
         then: Option<Pending>,
     ) {
         let Mode::Labeling(l) = &mut self.rt.mode else {
-            // Review work is saved by Ctrl+S in review mode; nothing else to save here.
-            if let Some(then) = then {
-                self.save_current(ctx);
-                if !self.rt.mode.is_dirty() {
-                    self.proceed(ctx, then);
-                }
+            if matches!(self.rt.mode, Mode::Review(_)) {
+                self.save_review(ctx, force, then);
             }
             return;
         };
@@ -276,10 +331,22 @@ impl QalamApp {
 
     /// Carries out the user's answer to a dialog.
     pub(super) fn dialog_outcome(&mut self, ctx: &egui::Context, outcome: DialogOutcome) {
+        let restore = matches!(outcome, DialogOutcome::RestoreRecovery(_));
         match outcome {
             DialogOutcome::Closed => {}
             DialogOutcome::SaveThen(then) => self.save(ctx, None, false, Some(then)),
             DialogOutcome::DiscardThen(then) => self.proceed(ctx, then),
+            DialogOutcome::RestoreRecovery(p) | DialogOutcome::OpenSaved(p)
+                if self
+                    .rt
+                    .pending_review
+                    .as_ref()
+                    .is_some_and(|(.., base)| *base == p) =>
+            {
+                if let Some((paths, out, _)) = self.rt.pending_review.take() {
+                    self.start_review(&paths, out, restore);
+                }
+            }
             DialogOutcome::RestoreRecovery(p) => match Session::open_recovery(&p) {
                 Ok(s) => self.start_labeling(s),
                 Err(e) => self.show_error("Could not restore", &e),
@@ -289,6 +356,9 @@ impl QalamApp {
                 Err(e) => self.show_error(&format!("Could not open {}", p.display()), &e),
             },
             DialogOutcome::Overwrite { path, then } => self.save(ctx, Some(path), true, then),
+            DialogOutcome::MarkCorpusHits { label, generation } => {
+                self.corpus_mark_confirmed(&label, generation)
+            }
             DialogOutcome::Path { purpose, text } => {
                 let p = PathBuf::from(&text);
                 match purpose {
@@ -314,6 +384,25 @@ impl QalamApp {
     /// finished writes, and wakes up for the next one while there is unsaved work.
     pub(super) fn background_writes(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
+        if let Mode::Review(r) = &mut self.rt.mode {
+            r.session.autosave_tick(now);
+            match r.session.poll_recovery() {
+                // Quietly: the status line keeps telling what the reviewer last did.
+                Some(Ok(())) => {}
+                Some(Err(e)) => {
+                    self.rt.status = format!("Could not write the review's recovery copy: {e}")
+                }
+                None => {}
+            }
+            if r.session.is_writing() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(10));
+            } else if r.session.is_dirty() {
+                ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                    crate::session::AUTOSAVE_SECONDS,
+                ));
+            }
+            return;
+        }
         let Mode::Labeling(l) = &mut self.rt.mode else {
             return;
         };

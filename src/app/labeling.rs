@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::model::actions::{self, Edge};
+use crate::model::doclist::{self, DocFilter};
 use crate::model::{Edit, EditError, Project, Selection, SpanId, Transaction};
 use crate::session::Session;
 use crate::text::{Direction, base_direction};
@@ -21,6 +22,23 @@ pub struct Labeling {
     docs: HashMap<usize, DocUi>,
     /// State shared by all documents (search query, list filter, focus).
     pub ui: LabelingUi,
+    /// What the document list's order was last computed for.
+    list: ListCache,
+    /// The search across all documents (Ctrl+Shift+F) and its window.
+    pub corpus: super::corpus_search::CorpusSearch,
+    /// Suggestions: the rules', the learner's and the file's pending ones.
+    pub suggest: super::suggestions::Suggestions,
+}
+
+/// The document list's filter results between frames: texts never change while a project is
+/// open, so the text matches are kept per query and only status and sort are redone after an
+/// edit.
+#[derive(Debug, Default)]
+struct ListCache {
+    /// The query the text matches are for, and the matches (`None`: every document).
+    matches: Option<(String, Option<Vec<usize>>)>,
+    /// The filter, history state and document count `ui.list.order` was arranged for.
+    arranged: Option<(DocFilter, u64, usize)>,
 }
 
 impl Labeling {
@@ -30,6 +48,9 @@ impl Labeling {
             session,
             docs: HashMap::new(),
             ui: LabelingUi::default(),
+            list: ListCache::default(),
+            corpus: Default::default(),
+            suggest: Default::default(),
         }
     }
 
@@ -53,8 +74,43 @@ impl Labeling {
         self.docs.entry(self.session.current_doc).or_default()
     }
 
+    /// Brings the document list's order up to date with its filter and the project.
+    pub fn refresh_list(&mut self) {
+        let project = &self.session.project;
+        let filter = &self.ui.list.filter;
+        let query = filter.query.trim();
+        if self.list.matches.as_ref().is_none_or(|(q, _)| q != query) {
+            self.list.matches = Some((query.to_owned(), doclist::text_matches(project, query)));
+            self.list.arranged = None;
+        }
+        let key = (
+            filter.clone(),
+            self.session.history.state_id(),
+            project.documents.len(),
+        );
+        if self.list.arranged.as_ref() != Some(&key) {
+            let matches = self.list.matches.as_ref().and_then(|(_, m)| m.as_deref());
+            self.ui.list.order = doclist::arrange(project, filter, matches);
+            // A new filter or sort may have moved the shown document's row; an edit has not.
+            let refiltered = self
+                .list
+                .arranged
+                .as_ref()
+                .is_none_or(|(f, ..)| *f != key.0);
+            self.ui.list.reveal |= refiltered;
+            self.list.arranged = Some(key);
+        }
+    }
+
+    /// The documents the list shows, in its order.
+    pub fn list_order(&mut self) -> &[usize] {
+        self.refresh_list();
+        &self.ui.list.order
+    }
+
     /// Everything a frame of the labeling view needs, borrowed at once.
     pub fn frame_parts(&mut self) -> (&Project, usize, u64, &mut DocUi, &mut LabelingUi) {
+        self.refresh_list();
         let current = self.session.current_doc;
         let doc = self.docs.entry(current).or_default();
         (
@@ -82,17 +138,33 @@ impl Labeling {
         true
     }
 
-    /// Shows the next (`by` > 0) or previous document, wrapping around.
-    pub fn step_document(&mut self, by: isize) {
-        let n = self.session.project.documents.len();
-        if n > 0 {
-            let next = (self.session.current_doc as isize + by).rem_euclid(n as isize) as usize;
-            self.switch_to(next);
+    /// Shows the next (`by` > 0) or previous document of the list, wrapping around.
+    pub fn step_document(&mut self, by: isize) -> Option<String> {
+        let current = self.current();
+        match doclist::step_in(self.list_order(), current, by) {
+            Some(next) => {
+                self.switch_to(next);
+                None
+            }
+            None => Some("No document matches the list's filter".to_owned()),
+        }
+    }
+
+    /// Shows the next document of the list that is not done.
+    pub fn next_unfinished(&mut self) -> Option<String> {
+        let current = self.current();
+        self.refresh_list();
+        match doclist::next_unfinished(&self.session.project, &self.ui.list.order, current) {
+            Some(next) => {
+                self.switch_to(next);
+                None
+            }
+            None => Some("Every other document in the list is done".to_owned()),
         }
     }
 
     /// What is selected in the shown document.
-    fn selection(&self) -> Selection {
+    pub(super) fn selection(&self) -> Selection {
         let d = self.doc_ui();
         Selection {
             doc: self.current(),
@@ -150,7 +222,7 @@ impl Labeling {
     }
 
     /// [`Self::commit`] of a built transaction; the status says what happened or why not.
-    fn commit_built(
+    pub(super) fn commit_built(
         &mut self,
         tx: Result<Transaction, EditError>,
         after: Selection,
@@ -160,6 +232,12 @@ impl Labeling {
             Ok(()) => done.into(),
             Err(e) => format!("Refused: {e}"),
         }
+    }
+
+    /// [`Self::commit`] of `tx` keeping what is selected; the status says what happened.
+    pub(super) fn commit_here(&mut self, tx: Transaction, done: impl Into<String>) -> String {
+        let after = self.selection();
+        self.commit_built(Ok(tx), after, done)
     }
 
     /// Saves every note draft of the shown document that differs from its span's note
@@ -196,12 +274,16 @@ impl Labeling {
 
     /// Undoes the last change, showing the document and selection it was made in.
     pub fn undo(&mut self) -> String {
-        self.step_history(true)
+        let said = self.step_history(true);
+        self.refresh_suggestions(None);
+        said
     }
 
     /// Redoes the last undone change, showing its document and selection.
     pub fn redo(&mut self) -> String {
-        self.step_history(false)
+        let said = self.step_history(false);
+        self.refresh_suggestions(None);
+        said
     }
 
     fn step_history(&mut self, undo: bool) -> String {
@@ -215,7 +297,11 @@ impl Labeling {
         let what = if undo { "Undo" } else { "Redo" };
         match r {
             Ok(Some(sel)) => {
-                self.revalidate(sel.doc);
+                // One step may have changed several documents (marking a corpus search's hits).
+                let visited: Vec<usize> = self.docs.keys().copied().collect();
+                for doc in visited {
+                    self.revalidate(doc);
+                }
                 if let Some(d) = self.docs.get_mut(&sel.doc) {
                     d.note_drafts.clear();
                 }
@@ -255,6 +341,11 @@ impl Labeling {
 
     /// Selects the next/previous span in text order; in link mode, the next allowed target.
     fn step_span(&mut self, by: isize) {
+        if self.doc_ui().linking().is_none() {
+            // Outside link mode Tab stops at suggestions too.
+            self.step_span_or_suggestion(by);
+            return;
+        }
         let doc_index = self.current();
         let Some(doc) = self.session.project.documents.get(doc_index) else {
             return;
@@ -312,19 +403,28 @@ impl Labeling {
         let intent = match cmd {
             UiCommand::Undo => return Some(self.undo()),
             UiCommand::Redo => return Some(self.redo()),
-            UiCommand::NextDocument => {
-                self.step_document(1);
-                return None;
-            }
-            UiCommand::PreviousDocument => {
-                self.step_document(-1);
-                return None;
-            }
+            UiCommand::NextDocument => return self.step_document(1),
+            UiCommand::PreviousDocument => return self.step_document(-1),
+            UiCommand::NextUnfinished => return self.next_unfinished(),
             UiCommand::Find => {
                 self.ui.search.focus_request = true;
                 return None;
             }
+            UiCommand::CorpusSearch => {
+                self.corpus.open();
+                return None;
+            }
+            UiCommand::DeleteSelection if self.rejects_on_delete() => {
+                return Some(self.reject_target());
+            }
             UiCommand::DeleteSelection => Intent::DeleteSelected,
+            UiCommand::RejectSuggestion => return Some(self.reject_target()),
+            UiCommand::AcceptParagraphSuggestions => return Some(self.accept_paragraph()),
+            UiCommand::ToggleSuggestions => {
+                self.suggest.show = !self.suggest.show;
+                self.refresh_suggestions(None);
+                return None;
+            }
             UiCommand::ClearSelection if self.doc_ui().0.is_some_and(|d| d.linking.is_some()) => {
                 Intent::CancelLink
             }
@@ -337,6 +437,9 @@ impl Labeling {
             UiCommand::NextSpan | UiCommand::PreviousSpan => {
                 self.step_span(if cmd == UiCommand::NextSpan { 1 } else { -1 });
                 return None;
+            }
+            UiCommand::ConfirmLink if self.doc_ui().linking().is_none() => {
+                return Some(self.accept_target(None));
             }
             UiCommand::ConfirmLink => {
                 Intent::CompleteLink(self.doc_ui().0.and_then(|d| d.link_candidate)?)
@@ -383,6 +486,11 @@ impl Labeling {
                     });
                 }
                 let Some(id) = sel.span else {
+                    if let Some(s) = self.focused_suggestion() {
+                        // A label key on the focused suggestion accepts it as that label (not
+                        // on one under the pointer: a stray key must never label).
+                        return Some(self.accept(&[s], Some(&label)));
+                    }
                     return say(
                         "Nothing is selected in this document: select some text first (drag, double-click, or Shift+arrows), or click a span to relabel it",
                     );
@@ -400,6 +508,7 @@ impl Labeling {
                 d.selected_relation = None;
                 d.linking = None;
                 d.link_candidate = None;
+                d.focused_suggestion = None;
                 if let Some(r) = range {
                     d.view.scroll_to(r);
                 }
@@ -546,6 +655,13 @@ impl Labeling {
             }
             Intent::OpenDocument(i) => {
                 self.switch_to(i);
+                None
+            }
+            Intent::FocusSuggestion(key) => {
+                let d = self.doc_ui_mut();
+                d.focused_suggestion = key;
+                d.selected_span = None;
+                d.selected_relation = None;
                 None
             }
             Intent::Say(s) => Some(s),

@@ -17,12 +17,15 @@ use crate::ui::commands::{Scope, UiCommand};
 use crate::ui::dialogs::Pending;
 use crate::ui::menu::{MenuIntent, MenuState};
 
+mod corpus_search;
 mod export;
 mod files;
 mod labeling;
 mod review;
+pub mod suggestions;
 
 pub use crate::ui::dialogs::{Dialog, PromptPurpose};
+pub use corpus_search::CorpusSearch;
 pub use labeling::{DocUiRef, Labeling};
 pub use review::{Review, ReviewOutcome};
 
@@ -43,6 +46,8 @@ pub struct Persisted {
     pub font_size: f32,
     /// Dark theme.
     pub dark: bool,
+    /// Show suggestions (View > Show suggestions).
+    pub show_suggestions: bool,
 }
 
 impl Default for Persisted {
@@ -51,6 +56,7 @@ impl Default for Persisted {
             recent: Vec::new(),
             font_size: DEFAULT_FONT_SIZE,
             dark: false,
+            show_suggestions: true,
         }
     }
 }
@@ -71,6 +77,11 @@ pub struct Startup {
     pub path: Option<PathBuf>,
     /// Project files to open read-only for review (overrides `path`).
     pub review: Vec<PathBuf>,
+    /// The review's adjudication file (`qalam review --out FILE`; default: beside the first
+    /// file).
+    pub review_out: Option<PathBuf>,
+    /// Names renamed in every reviewed file before comparing (`qalam review --map FROM=TO`).
+    pub review_map: Vec<(String, String)>,
     /// A folder with `seeds/` whose `projects/seed.ron` is the seed project (default: the
     /// working directory when it is a Qalam checkout, else the user's data folder).
     pub root: Option<PathBuf>,
@@ -94,8 +105,15 @@ impl Mode {
             Mode::Start => "Qalam".to_owned(),
             Mode::Labeling(l) => l.session.window_title(),
             Mode::Review(r) => {
-                let star = if r.session.reviews_dirty { "*" } else { "" };
-                format!("{star}Review: {} — Qalam", r.session.names.join(", "))
+                let star = if r.session.is_dirty() { "*" } else { "" };
+                let progress = match r.session.adjudication {
+                    Some(_) => format!(" ({})", r.session.progress_text()),
+                    None => String::new(),
+                };
+                format!(
+                    "{star}Review: {}{progress} — Qalam",
+                    r.session.names.join(", ")
+                )
             }
         }
     }
@@ -107,7 +125,7 @@ impl Mode {
             Mode::Labeling(l) => {
                 l.session.is_dirty() || l.doc_ui().0.is_some_and(|d| has_unsaved_draft(l, d))
             }
-            Mode::Review(r) => r.session.reviews_dirty,
+            Mode::Review(r) => r.session.is_dirty(),
         }
     }
 
@@ -133,8 +151,16 @@ impl Mode {
             ) => false,
             (UiCommand::Undo, Mode::Labeling(l)) => l.session.history.can_undo(),
             (UiCommand::Redo, Mode::Labeling(l)) => l.session.history.can_redo(),
-            // Review decisions have no history yet; only comments and verdicts are saved.
-            (UiCommand::Undo | UiCommand::Redo, Mode::Review(_)) => false,
+            (
+                UiCommand::ReviewLeftEdgeLeft
+                | UiCommand::ReviewLeftEdgeRight
+                | UiCommand::ReviewRightEdgeLeft
+                | UiCommand::ReviewRightEdgeRight,
+                Mode::Review(r),
+            ) => r.edited_span().is_some(),
+            (UiCommand::Undo, Mode::Review(r)) => r.session.history.can_undo(),
+            (UiCommand::Redo, Mode::Review(r)) => r.session.history.can_redo(),
+            (UiCommand::DismissStale, Mode::Review(r)) => !r.session.stale.is_empty(),
             (
                 UiCommand::LeftEdgeLeft
                 | UiCommand::LeftEdgeRight
@@ -142,7 +168,9 @@ impl Mode {
                 | UiCommand::RightEdgeRight,
                 Mode::Labeling(l),
             ) => l.doc_ui().selected_span().is_some(),
-            (UiCommand::ConfirmLink, Mode::Labeling(l)) => l.doc_ui().linking().is_some(),
+            (UiCommand::ConfirmLink, Mode::Labeling(l)) => {
+                l.doc_ui().linking().is_some() || !l.suggestions().is_empty()
+            }
             (c, Mode::Review(r)) if c.kept_file().is_some() => {
                 c.kept_file().is_some_and(|k| k < r.session.paths.len())
             }
@@ -175,6 +203,11 @@ struct Runtime {
     export: Option<export::ExportJob>,
     /// What to do once the save running in the background has succeeded.
     after_save: Option<Pending>,
+    /// A review waiting for the answer to its recovery question: files, adjudication file
+    /// asked for, and the file the recovery copy belongs to.
+    pending_review: Option<(Vec<PathBuf>, Option<PathBuf>, PathBuf)>,
+    /// `qalam review --map`: names renamed in every reviewed file before comparing.
+    review_map: Vec<(String, String)>,
 }
 
 /// The Qalam application.
@@ -205,11 +238,15 @@ impl QalamApp {
                 engine: TextEngine::new(),
                 export: None,
                 after_save: None,
+                pending_review: None,
+                review_map: startup.review_map.clone(),
             },
         };
         app.apply_theme(&cc.egui_ctx);
         match startup.path {
-            _ if !startup.review.is_empty() => app.open_review(&startup.review),
+            _ if !startup.review.is_empty() => {
+                app.open_review_at(&startup.review, startup.review_out.as_deref())
+            }
             Some(p) => app.open_file(&p),
             None => app.open_seed_project(startup.root.as_deref()),
         }
@@ -310,6 +347,13 @@ impl QalamApp {
         }
     }
 
+    /// Carries out a review intent, as a review view would (no-op outside review).
+    pub fn apply_review_intent(&mut self, intent: crate::ui::review::ReviewIntent) {
+        if let Some(said) = self.review_mut().and_then(|r| r.apply(intent)) {
+            self.rt.status = said;
+        }
+    }
+
     /// Undoes the last change (as Ctrl+Z does).
     pub fn undo(&mut self, ctx: &egui::Context) {
         self.run_command(ctx, UiCommand::Undo);
@@ -379,6 +423,20 @@ impl QalamApp {
                 self.apply_theme(ctx);
             }
             UiCommand::ShowShortcuts => self.rt.dialog = Some(Dialog::Shortcuts),
+            UiCommand::ToggleSuggestions => {
+                self.state.show_suggestions = !self.state.show_suggestions;
+                let show = self.state.show_suggestions;
+                if let Some(l) = self.labeling_mut() {
+                    l.suggest.show = show;
+                    l.refresh_suggestions(Some(ctx.clone()));
+                }
+                self.rt.status = if show {
+                    "Suggestions shown"
+                } else {
+                    "Suggestions hidden"
+                }
+                .to_owned();
+            }
             UiCommand::FocusPanels => {
                 if let Some(l) = self.labeling_mut() {
                     l.ui.focus_panels = true;
@@ -411,9 +469,9 @@ impl QalamApp {
             }
             Mode::Review(r) => match r.command(cmd) {
                 ReviewOutcome::Say(s) => self.rt.status = s,
-                ReviewOutcome::Table(text) => {
+                ReviewOutcome::Table { title, text } => {
                     self.rt.dialog = Some(Dialog::Table {
-                        title: "Agreement (same numbers as qalam agree)".to_owned(),
+                        title: title.to_owned(),
                         text,
                     });
                 }
@@ -469,20 +527,34 @@ impl QalamApp {
     fn frame(&mut self, ui: &mut egui::Ui, ctx: &egui::Context, keys: Vec<KeyAction>) {
         let now = ctx.input(|i| i.time);
         let progress = self.export_progress(now);
+        self.corpus_refresh(ctx);
+        let show_suggestions = self.state.show_suggestions;
+        let mut status = std::borrow::Cow::Borrowed(self.rt.status.as_str());
+        if let Mode::Labeling(l) = &mut self.rt.mode {
+            l.suggest.show = show_suggestions;
+            l.refresh_suggestions(Some(ctx.clone()));
+            let n = l.suggestions().len();
+            if show_suggestions && n > 0 {
+                let s = if n == 1 { "" } else { "s" };
+                status = format!("{n} suggestion{s} · {}", self.rt.status).into();
+            }
+        }
         let mode = &self.rt.mode;
         let menu = MenuState {
             recent: &self.state.recent,
             enabled: &|c| mode.enabled(c),
             can_export: matches!(mode, Mode::Labeling(_)),
         };
-        let menu_intents = crate::ui::chrome(ui, &menu, &self.rt.status, progress);
+        let menu_intents = crate::ui::chrome(ui, &menu, &status, progress);
         let engine = &mut self.rt.engine;
         let font_size = self.state.font_size;
         let mut label_intents = Vec::new();
         let mut review_intents = Vec::new();
+        let mut corpus_intents = Vec::new();
         match &mut self.rt.mode {
             Mode::Start => crate::ui::empty_frame(ui),
             Mode::Labeling(l) => {
+                let suggestions = l.suggestions();
                 let (project, current, history_state, doc, shared) = l.frame_parts();
                 let f = crate::ui::LabelingFrame {
                     project,
@@ -491,8 +563,17 @@ impl QalamApp {
                     doc,
                     shared,
                     font_size,
+                    suggestions: &suggestions,
                 };
                 label_intents = crate::ui::labeling_frame(ui, engine, f);
+                let (search, results) = l.corpus.parts();
+                corpus_intents = crate::ui::corpus_search::window(
+                    ctx,
+                    engine,
+                    &l.session.project,
+                    search,
+                    &results,
+                );
             }
             Mode::Review(r) => {
                 let (session, doc) = r.frame_parts();
@@ -523,10 +604,17 @@ impl QalamApp {
         for i in label_intents {
             self.apply_intent(i);
         }
+        for i in corpus_intents {
+            self.corpus_intent(ctx, i);
+        }
         for i in review_intents {
             if let Some(said) = self.review_mut().and_then(|r| r.apply(i)) {
                 self.rt.status = said;
             }
+        }
+        // Suggestions follow this frame's edits before the next frame draws them.
+        if let Mode::Labeling(l) = &mut self.rt.mode {
+            l.refresh_suggestions(None);
         }
     }
 }

@@ -63,6 +63,8 @@ pub struct RawRelation {
     pub from: SpanId,
     /// Target span id.
     pub to: SpanId,
+    /// Who made the relation, when the input says (empty: nobody named).
+    pub annotator: String,
     /// Line of the relation in its file.
     pub line: usize,
 }
@@ -438,6 +440,7 @@ impl<'s> Checker<'s> {
             kind: r.kind,
             from: r.from,
             to: r.to,
+            annotator: r.annotator,
         })
     }
 }
@@ -496,6 +499,7 @@ mod tests {
             from: 2,
             to: 1,
             line: 1,
+            annotator: String::new(),
         };
         let opts = ImportOptions {
             annotator: "amal".into(),
@@ -521,6 +525,7 @@ mod tests {
             from: 2,
             to: 1,
             line: 5,
+            annotator: String::new(),
         };
         let err = assemble(
             parsed(spans.clone(), vec![rel.clone()]),

@@ -318,6 +318,7 @@ fn parse_r(id: u64, rest: &str, line: usize) -> Result<RawRelation, String> {
         from: arg(a)?,
         to: arg(b)?,
         line,
+        annotator: String::new(),
     })
 }
 

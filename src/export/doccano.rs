@@ -164,6 +164,7 @@ fn raw_doc(d: DocIn, path: &Path, line: usize) -> Result<RawDoc, String> {
             from: r.from_id,
             to: r.to_id,
             line,
+            annotator: String::new(),
         })
         .collect();
     let id = id_of(d.id.as_ref(), || format!("doc-{line}"));
@@ -212,6 +213,7 @@ mod tests {
             kind: "attributed_to".into(),
             from: 2,
             to: 1,
+            annotator: String::new(),
         });
         p.documents.push(d.into());
         p

@@ -85,6 +85,8 @@ struct RelationOut<'a> {
     kind: &'a str,
     from: u64,
     to: u64,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    annotator: &'a str,
 }
 
 /// The tokens of `al` with their text.
@@ -158,6 +160,7 @@ fn doc_out<'d>(
             kind: &r.kind,
             from: r.from,
             to: r.to,
+            annotator: &r.annotator,
         })
         .collect();
     Ok(DocOut {
@@ -248,6 +251,8 @@ struct RelationIn {
     kind: String,
     from: u64,
     to: u64,
+    #[serde(default)]
+    annotator: String,
 }
 
 /// A document id from a JSON value: a string as is, a number in decimal; else `fallback`.
@@ -308,6 +313,7 @@ fn raw_doc(d: DocIn, path: &Path, line: usize) -> RawDoc {
             kind: r.kind,
             from: r.from,
             to: r.to,
+            annotator: r.annotator,
             line,
         })
         .collect();
@@ -385,6 +391,37 @@ mod tests {
             v["spans"][0]["token_start"], 1,
             "the span keeps its space token"
         );
+    }
+
+    #[test]
+    fn relation_annotators_are_written_when_set_and_read_back() {
+        let mut d = Document::new("d", "", "", "قال مصدر إن الحملة بدأت");
+        d.spans.extend(d.make_span(1, "speaker", 4, 8, ""));
+        d.spans.extend(d.make_span(2, "claim", 12, 23, ""));
+        for (id, who) in [(1, "ali,mona"), (2, "")] {
+            d.relations.push(crate::model::Relation {
+                id,
+                kind: "attributed_to".into(),
+                from: 2,
+                to: 1,
+                annotator: who.into(),
+            });
+        }
+        let line = document_line(&d, &Schema::default(), Overlap::Outer).expect("line");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("json");
+        assert_eq!(v["relations"][0]["annotator"], "ali,mona");
+        assert!(
+            v["relations"][1].get("annotator").is_none(),
+            "written only when set: {line}"
+        );
+        let mut parsed = Parsed::default();
+        parse(&line, Path::new("x.jsonl"), &mut parsed, &mut |_, _| {});
+        let who: Vec<&str> = parsed.docs[0]
+            .relations
+            .iter()
+            .map(|r| r.annotator.as_str())
+            .collect();
+        assert_eq!(who, ["ali,mona", ""]);
     }
 
     #[test]

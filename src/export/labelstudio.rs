@@ -13,11 +13,14 @@
 //! today), then as UTF-16 units (older exports); which unit each task used is reported, and a
 //! region that matches in neither is a problem of its task (skipped with `skip_bad`).
 
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::io::Write;
 use std::path::Path;
 
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -252,22 +255,26 @@ pub fn config_path(out: &Path) -> std::path::PathBuf {
     out.with_file_name(format!("{stem}.label_config.xml"))
 }
 
+// Reading. The input is read into these types, which borrow every string without escapes
+// from the input instead of copying it; fields that take any JSON value keep taking any
+// (see [`Loose`]), so the same inputs are accepted and refused as with `serde_json::Value`.
+
 #[derive(Deserialize)]
-struct TaskIn {
+struct TaskIn<'a> {
     #[serde(default)]
     id: Option<Value>,
-    #[serde(default)]
-    data: DataIn,
-    #[serde(default)]
-    annotations: Vec<AnnotationIn>,
-    #[serde(default)]
-    completions: Vec<AnnotationIn>,
+    #[serde(default, borrow)]
+    data: DataIn<'a>,
+    #[serde(default, borrow)]
+    annotations: Vec<AnnotationIn<'a>>,
+    #[serde(default, borrow)]
+    completions: Vec<AnnotationIn<'a>>,
 }
 
 #[derive(Default, Deserialize)]
-struct DataIn {
-    #[serde(default)]
-    text: Option<Value>,
+struct DataIn<'a> {
+    #[serde(default, borrow)]
+    text: Option<Loose<'a>>,
     #[serde(default)]
     doc_id: Option<Value>,
     #[serde(default)]
@@ -279,9 +286,9 @@ struct DataIn {
 }
 
 #[derive(Deserialize)]
-struct AnnotationIn {
-    #[serde(default)]
-    result: Vec<ResultIn>,
+struct AnnotationIn<'a> {
+    #[serde(default, borrow)]
+    result: Blocks<ResultIn<'a>>,
     #[serde(default)]
     was_cancelled: bool,
     #[serde(default)]
@@ -289,44 +296,324 @@ struct AnnotationIn {
 }
 
 #[derive(Deserialize)]
-struct ResultIn {
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(rename = "type", default)]
-    kind: String,
-    #[serde(default)]
-    from_name: String,
-    #[serde(default)]
-    value: Option<ValueIn>,
-    #[serde(default)]
-    from_id: Option<Value>,
-    #[serde(default)]
-    to_id: Option<Value>,
-    #[serde(default)]
-    labels: Vec<String>,
+struct ResultIn<'a> {
+    #[serde(default, borrow)]
+    id: Option<Id<'a>>,
+    #[serde(rename = "type", default, borrow)]
+    kind: Kind<'a>,
+    #[serde(default, borrow)]
+    from_name: Str<'a>,
+    #[serde(default, borrow)]
+    value: Option<ValueIn<'a>>,
+    #[serde(default, borrow)]
+    from_id: Option<Id<'a>>,
+    #[serde(default, borrow)]
+    to_id: Option<Id<'a>>,
+    #[serde(default, borrow)]
+    labels: Vec<Str<'a>>,
 }
 
-#[derive(Deserialize)]
-struct ValueIn {
+#[derive(Default, Deserialize)]
+struct ValueIn<'a> {
     #[serde(default)]
-    start: Option<Value>,
+    start: Option<Offset>,
     #[serde(default)]
-    end: Option<Value>,
-    #[serde(default)]
-    text: Option<Value>,
-    #[serde(default)]
-    labels: Vec<String>,
-    #[serde(default)]
-    choices: Vec<String>,
+    end: Option<Offset>,
+    #[serde(default, borrow)]
+    text: Option<Loose<'a>>,
+    #[serde(default, borrow)]
+    labels: Strs<'a>,
+    #[serde(default, borrow)]
+    choices: Strs<'a>,
+}
+
+/// A JSON string, borrowed from the input where it has no escapes (else copied).
+#[derive(Default)]
+struct Str<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = Str<'de>;
+            // What `String` expects, so messages stay the same.
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(StrVisitor)
+    }
+}
+
+/// A result's `type`, sorted out as it is read (a `String` is expected, as before).
+enum Kind<'a> {
+    Labels,
+    Relation,
+    Choices,
+    Textarea,
+    Other(Cow<'a, str>),
+}
+
+impl Default for Kind<'_> {
+    fn default() -> Self {
+        Kind::Other(Cow::Borrowed(""))
+    }
+}
+
+impl Kind<'_> {
+    fn name(&self) -> &str {
+        match self {
+            Kind::Labels => "labels",
+            Kind::Relation => "relation",
+            Kind::Choices => "choices",
+            Kind::Textarea => "textarea",
+            Kind::Other(name) => name,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Kind<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Str(name) = Str::deserialize(d)?;
+        Ok(match name.as_ref() {
+            "labels" => Kind::Labels,
+            "relation" => Kind::Relation,
+            "choices" => Kind::Choices,
+            "textarea" => Kind::Textarea,
+            _ => Kind::Other(name),
+        })
+    }
+}
+
+/// A list of strings, read as `Vec<String>` would be (the same inputs refused with the same
+/// messages) but holding the usual single item without allocating.
+#[derive(Default)]
+enum Strs<'a> {
+    #[default]
+    None,
+    One(Str<'a>),
+    Many(Vec<Str<'a>>),
+}
+
+impl<'a> Strs<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Strs::None => 0,
+            Strs::One(_) => 1,
+            Strs::Many(all) => all.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let all = match self {
+            Strs::None => &[][..],
+            Strs::One(one) => std::slice::from_ref(one),
+            Strs::Many(all) => all.as_slice(),
+        };
+        all.iter().map(|s| s.0.as_ref())
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Strs<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct StrsVisitor;
+        impl<'de> Visitor<'de> for StrsVisitor {
+            type Value = Strs<'de>;
+            // What `Vec` expects, so messages stay the same.
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strs<'de>, A::Error> {
+                let Some(first) = seq.next_element::<Str<'de>>()? else {
+                    return Ok(Strs::None);
+                };
+                let Some(second) = seq.next_element::<Str<'de>>()? else {
+                    return Ok(Strs::One(first));
+                };
+                let mut all = vec![first, second];
+                while let Some(s) = seq.next_element::<Str<'de>>()? {
+                    all.push(s);
+                }
+                Ok(Strs::Many(all))
+            }
+        }
+        d.deserialize_seq(StrsVisitor)
+    }
+}
+
+/// Items per block of [`Blocks`] once the blocks have grown to full size.
+const BLOCK: usize = 256;
+
+/// A list read as `Vec<T>` would be (the same inputs refused with the same messages), kept in
+/// blocks that are filled in place: a `Vec` of tens of thousands of results would be copied
+/// to a new buffer each time it doubled. The first blocks are small, for short lists.
+struct Blocks<T>(Vec<Vec<T>>);
+
+impl<T> Default for Blocks<T> {
+    fn default() -> Self {
+        Blocks(Vec::new())
+    }
+}
+
+impl<T> Blocks<T> {
+    fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().flatten()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Blocks<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct BlocksVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for BlocksVisitor<T> {
+            type Value = Blocks<T>;
+            // What `Vec` expects, so messages stay the same.
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Blocks<T>, A::Error> {
+                let mut blocks: Vec<Vec<T>> = Vec::new();
+                let mut size = 4;
+                while let Some(item) = seq.next_element::<T>()? {
+                    match blocks.last_mut() {
+                        Some(block) if block.len() < block.capacity() => block.push(item),
+                        _ => {
+                            let mut block = Vec::with_capacity(size);
+                            block.push(item);
+                            blocks.push(block);
+                            size = (size * 2).min(BLOCK);
+                        }
+                    }
+                }
+                Ok(Blocks(blocks))
+            }
+        }
+        d.deserialize_seq(BlocksVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Any JSON value, as `serde_json::Value` reads it, except that a string is borrowed from
+/// the input where it can be.
+enum Loose<'a> {
+    Str(Cow<'a, str>),
+    Other(Value),
+}
+
+impl<'a> Loose<'a> {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Loose::Str(s) => Some(s.as_ref()),
+            Loose::Other(_) => None,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Loose<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor)
+    }
+}
+
+/// Builds a [`Loose`] the way `Value`'s own visitor builds a `Value`.
+struct LooseVisitor;
+
+impl<'de> Visitor<'de> for LooseVisitor {
+    type Value = Loose<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Loose<'de>, E> {
+        Ok(Loose::Other(Value::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Loose<'de>, E> {
+        Ok(Loose::Other(Value::Number(v.into())))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Loose<'de>, E> {
+        Ok(Loose::Other(Value::Number(v.into())))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Loose<'de>, E> {
+        Ok(Loose::Other(
+            serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
+        ))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Loose<'de>, E> {
+        Ok(Loose::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Loose<'de>, E> {
+        Ok(Loose::Str(Cow::Owned(s.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Loose<'de>, E> {
+        Ok(Loose::Str(Cow::Owned(s)))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Loose<'de>, E> {
+        Ok(Loose::Other(Value::Null))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Loose<'de>, E> {
+        Ok(Loose::Other(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose<'de>, D::Error> {
+        Loose::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Loose<'de>, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Loose::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Loose<'de>, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Loose::Other)
+    }
+}
+
+/// A region or relation id as text: Label Studio writes strings; numbers are accepted (as
+/// their JSON text); any other value is read and counts as no id.
+struct Id<'a>(Option<Cow<'a, str>>);
+
+impl<'a> Id<'a> {
+    fn text(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Id(match d.deserialize_any(LooseVisitor)? {
+            Loose::Str(s) => Some(s),
+            Loose::Other(Value::Number(n)) => Some(Cow::Owned(n.to_string())),
+            Loose::Other(_) => None,
+        }))
+    }
+}
+
+/// A character offset: a non-negative integer; any other value is read and counts as none.
+struct Offset(Option<u64>);
+
+impl<'de> Deserialize<'de> for Offset {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Offset(match d.deserialize_any(LooseVisitor)? {
+            Loose::Other(v) => v.as_u64(),
+            Loose::Str(_) => None,
+        }))
+    }
 }
 
 /// A region or relation id as text (Label Studio writes strings; numbers are accepted).
-fn id_text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+fn id_text<'r>(v: Option<&'r Id<'_>>) -> Option<&'r str> {
+    v?.text()
 }
 
 /// Who made an annotation: an e-mail, a name, or `user N`.
@@ -366,10 +653,11 @@ struct Units {
 
 /// The region's code-point range: its offsets as code points if the text there is its
 /// `text`, else as UTF-16 units if that matches; `Err` with what was found otherwise.
+/// `utf16` is built from `doc_text` the first time it is needed.
 fn locate(
     doc_text: &str,
     index: &crate::model::CharIndex,
-    utf16: &Utf16Map,
+    utf16: &mut Option<Utf16Map>,
     start: usize,
     end: usize,
     quote: Option<&str>,
@@ -386,6 +674,7 @@ fn locate(
     if as_cp == Some(quote) {
         return Ok((start, end, Unit::CodePoints));
     }
+    let utf16 = utf16.get_or_insert_with(|| Utf16Map::new(doc_text));
     if let (Some(a), Some(b)) = (utf16.to_code_point(start), utf16.to_code_point(end))
         && a < b
         && index.slice(doc_text, a, b) == Some(quote)
@@ -401,20 +690,36 @@ fn locate(
     ))
 }
 
-/// A labels region as collected before ids are given.
+/// A labels region as collected before ids are given (its span is at the same index in the
+/// list of spans).
 struct Region {
-    key: (usize, String),
+    /// `N` of an `s<N>` id, on the first span of the region.
     number: Option<u64>,
-    span: RawSpan,
+    /// The next region with the same key (annotation and region id).
+    next_same: Option<usize>,
+}
+
+/// The regions of one key: the first (whose span id stands for the key in relations) and
+/// the last (to chain the next one to).
+struct KeyRegions {
+    first: usize,
+    last: usize,
 }
 
 /// Builds the document of task `k` (1-based) of file `path`.
-fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut Units) {
-    let what = match id_text(task.id.as_ref()) {
-        Some(id) => format!("task {k} (id {id})"),
-        None => format!("task {k}"),
+fn raw_doc(task: TaskIn<'_>, k: usize, path: &Path, parsed: &mut Parsed, units: &mut Units) {
+    let TaskIn {
+        id: task_id,
+        data,
+        annotations,
+        completions,
+    } = task;
+    let what = match &task_id {
+        Some(Value::String(id)) => format!("task {k} (id {id})"),
+        Some(Value::Number(id)) => format!("task {k} (id {id})"),
+        _ => format!("task {k}"),
     };
-    let Some(Value::String(text)) = task.data.text else {
+    let Some(Loose::Str(text)) = data.text else {
         parsed.problems.push(LineProblem::new(
             path,
             0,
@@ -423,24 +728,31 @@ fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut
         return;
     };
     let index = crate::model::CharIndex::new(&text);
-    let utf16 = Utf16Map::new(&text);
-    let mut regions: Vec<Region> = Vec::new();
-    let mut extras: Vec<(usize, String, ResultIn)> = Vec::new();
+    let mut utf16 = None;
+    let results: usize = annotations
+        .iter()
+        .chain(&completions)
+        .map(|a| a.result.len())
+        .sum();
+    let mut regions: Vec<Region> = Vec::with_capacity(results);
+    let mut spans: Vec<RawSpan> = Vec::with_capacity(results);
+    // The regions of each key, in order (filled as they are read, while their ids are in cache).
+    let mut keys: HashMap<(usize, &str), KeyRegions> = HashMap::with_capacity(results);
+    let mut extras: Vec<(usize, &ResultIn<'_>)> = Vec::new();
     let mut used_utf16 = false;
-    let annotations = task.annotations.into_iter().chain(task.completions);
-    for (a, ann) in annotations.enumerate() {
+    for (a, ann) in annotations.iter().chain(&completions).enumerate() {
         if ann.was_cancelled {
             units.cancelled += 1;
             continue;
         }
         let annotator = annotator_of(ann.completed_by.as_ref());
-        for item in ann.result {
-            if item.kind != "labels" {
-                extras.push((a, annotator.clone(), item));
+        for item in ann.result.iter() {
+            if !matches!(item.kind, Kind::Labels) {
+                extras.push((a, item));
                 continue;
             }
             let rid = id_text(item.id.as_ref()).unwrap_or_default();
-            let Some(value) = item.value else {
+            let Some(value) = &item.value else {
                 parsed.problems.push(LineProblem::new(
                     path,
                     0,
@@ -449,8 +761,8 @@ fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut
                 continue;
             };
             let offsets = (
-                value.start.as_ref().and_then(Value::as_u64),
-                value.end.as_ref().and_then(Value::as_u64),
+                value.start.as_ref().and_then(|o| o.0),
+                value.end.as_ref().and_then(|o| o.0),
             );
             let (Some(start), Some(end)) = offsets else {
                 parsed.problems.push(LineProblem::new(
@@ -460,8 +772,15 @@ fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut
                 ));
                 continue;
             };
-            let quote = value.text.as_ref().and_then(Value::as_str);
-            let located = locate(&text, &index, &utf16, start as usize, end as usize, quote);
+            let quote = value.text.as_ref().and_then(Loose::as_str);
+            let located = locate(
+                &text,
+                &index,
+                &mut utf16,
+                start as usize,
+                end as usize,
+                quote,
+            );
             let (start, end, unit) = match located {
                 Ok(l) => l,
                 Err(message) => {
@@ -490,14 +809,27 @@ fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut
                 continue;
             }
             let number = rid.strip_prefix('s').and_then(|n| n.parse::<u64>().ok());
-            for (j, label) in value.labels.into_iter().enumerate() {
+            for (j, label) in value.labels.iter().enumerate() {
+                let i = regions.len();
+                match keys.entry((a, rid)) {
+                    Entry::Vacant(e) => {
+                        e.insert(KeyRegions { first: i, last: i });
+                    }
+                    Entry::Occupied(mut e) => {
+                        let at = e.get().last;
+                        if let Some(r) = regions.get_mut(at) {
+                            r.next_same = Some(i);
+                        }
+                        e.get_mut().last = i;
+                    }
+                }
                 regions.push(Region {
-                    key: (a, rid.clone()),
                     number: if j == 0 { number } else { None },
-                    span: RawSpan {
-                        annotator: annotator.clone(),
-                        ..RawSpan::bare(0, label, start, end, 0)
-                    },
+                    next_same: None,
+                });
+                spans.push(RawSpan {
+                    annotator: annotator.clone(),
+                    ..RawSpan::bare(0, label.to_owned(), start, end, 0)
                 });
             }
         }
@@ -506,35 +838,35 @@ fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut
         units.utf16_tasks.push(k);
     }
     // `s<N>` ids are kept where unique in the task; the others are numbered after them.
-    let mut count: HashMap<u64, usize> = HashMap::new();
-    for r in &regions {
-        if let Some(n) = r.number {
-            *count.entry(n).or_default() += 1;
+    let mut numbers: Vec<u64> = regions.iter().filter_map(|r| r.number).collect();
+    numbers.sort_unstable();
+    let repeated = numbers.windows(2).any(|w| w[0] == w[1]);
+    let unique = |n: u64| {
+        !repeated || {
+            let at = numbers.partition_point(|&m| m < n);
+            numbers.get(at + 1) != Some(&n)
         }
-    }
-    let mut next = count.keys().max().map_or(1, |m| m + 1);
-    let mut ids: HashMap<(usize, String), u64> = HashMap::new();
-    for r in &mut regions {
-        r.span.id = match r.number.filter(|n| count.get(n) == Some(&1)) {
+    };
+    let mut next = numbers.last().map_or(1, |m| m + 1);
+    for (r, span) in regions.iter().zip(&mut spans) {
+        span.id = match r.number.filter(|&n| unique(n)) {
             Some(n) => n,
             None => {
                 next += 1;
                 next - 1
             }
         };
-        ids.entry(r.key.clone()).or_insert(r.span.id);
-    }
-    let mut by_key: HashMap<(usize, String), Vec<usize>> = HashMap::new();
-    for (i, r) in regions.iter().enumerate() {
-        by_key.entry(r.key.clone()).or_default().push(i);
     }
     let mut relations = Vec::new();
-    for (a, _, item) in extras {
+    for (a, item) in extras {
         let rid = id_text(item.id.as_ref()).unwrap_or_default();
-        let targets = by_key.get(&(a, rid.clone()));
-        match item.kind.as_str() {
-            "relation" => {
-                let end = |v: Option<&Value>| id_text(v).and_then(|id| ids.get(&(a, id)).copied());
+        match &item.kind {
+            Kind::Relation => {
+                let end = |v: Option<&Id<'_>>| {
+                    id_text(v)
+                        .and_then(|id| keys.get(&(a, id)))
+                        .map(|k| spans[k.first].id)
+                };
                 let (Some(from), Some(to)) = (end(item.from_id.as_ref()), end(item.to_id.as_ref()))
                 else {
                     parsed.problems.push(LineProblem::new(
@@ -555,32 +887,30 @@ fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut
                         format!("{what}: relation s{from} → s{to} has no label (its type)"),
                     ));
                 }
-                for kind in item.labels {
+                for label in &item.labels {
                     relations.push(RawRelation {
                         id: relations.len() as u64 + 1,
-                        kind,
+                        kind: label.0.as_ref().to_owned(),
                         from,
                         to,
                         line: 0,
+                        annotator: String::new(),
                     });
                 }
             }
-            "choices" | "textarea" if targets.is_some() => {
-                let value = item.value.unwrap_or(ValueIn {
-                    start: None,
-                    end: None,
-                    text: None,
-                    labels: Vec::new(),
-                    choices: Vec::new(),
-                });
-                for &i in targets.into_iter().flatten() {
-                    let span = &mut regions[i].span;
-                    if item.kind == "textarea" {
+            kind @ (Kind::Choices | Kind::Textarea) if keys.contains_key(&(a, rid)) => {
+                let empty = ValueIn::default();
+                let value = item.value.as_ref().unwrap_or(&empty);
+                let mut at = keys.get(&(a, rid)).map(|k| k.first);
+                while let Some(i) = at {
+                    at = regions[i].next_same;
+                    let span = &mut spans[i];
+                    if matches!(kind, Kind::Textarea) {
                         let lines: Vec<&str> = match &value.text {
-                            Some(Value::Array(items)) => {
+                            Some(Loose::Other(Value::Array(items))) => {
                                 items.iter().filter_map(Value::as_str).collect()
                             }
-                            Some(Value::String(s)) => vec![s.as_str()],
+                            Some(Loose::Str(s)) => vec![s.as_ref()],
                             _ => Vec::new(),
                         };
                         if !lines.is_empty() {
@@ -592,21 +922,28 @@ fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut
                             0,
                             format!(
                                 "{what}: region {rid:?}: {} has several choices ({}); an attribute has one value",
-                                item.from_name,
-                                value.choices.join(", ")
+                                item.from_name.0,
+                                value.choices.iter().collect::<Vec<_>>().join(", ")
                             ),
                         ));
-                    } else if let Some(v) = value.choices.first() {
-                        span.attributes.push((item.from_name.clone(), v.clone(), 0));
+                    } else if let Some(v) = value.choices.iter().next() {
+                        span.attributes.push((
+                            item.from_name.0.as_ref().to_owned(),
+                            v.to_owned(),
+                            0,
+                        ));
                     }
                 }
             }
-            other => {
-                *units.ignored.entry(other.to_owned()).or_default() += 1;
-            }
+            other => match units.ignored.get_mut(other.name()) {
+                Some(n) => *n += 1,
+                None => {
+                    units.ignored.insert(other.name().to_owned(), 1);
+                }
+            },
         }
     }
-    let id = match task.data.doc_id.as_ref().or(task.id.as_ref()) {
+    let id = match data.doc_id.as_ref().or(task_id.as_ref()) {
         Some(v) => super::jsonl::id_of(Some(v), || format!("task-{k}")),
         None => format!("task-{k}"),
     };
@@ -614,11 +951,11 @@ fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut
         path: path.to_owned(),
         line: 0,
         id,
-        title: task.data.title,
-        source: task.data.source.unwrap_or_default(),
-        status: task.data.status.unwrap_or_default(),
-        text,
-        spans: regions.into_iter().map(|r| r.span).collect(),
+        title: data.title,
+        source: data.source.unwrap_or_default(),
+        status: data.status.unwrap_or_default(),
+        text: text.into_owned(),
+        spans,
         relations,
     });
 }
@@ -628,8 +965,10 @@ fn raw_doc(task: TaskIn, k: usize, path: &Path, parsed: &mut Parsed, units: &mut
 pub fn parse(text: &str, path: &Path, parsed: &mut Parsed, progress: Progress<'_>) {
     // The usual case in one pass; the slow path below only to say which task is wrong.
     let fast = match text.trim_start().as_bytes().first() {
-        Some(b'[') => serde_json::from_str::<Vec<TaskIn>>(text).ok(),
-        Some(b'{') => serde_json::from_str::<TaskIn>(text).ok().map(|t| vec![t]),
+        Some(b'[') => serde_json::from_str::<Vec<TaskIn<'_>>>(text).ok(),
+        Some(b'{') => serde_json::from_str::<TaskIn<'_>>(text)
+            .ok()
+            .map(|t| vec![t]),
         _ => None,
     };
     if let Some(tasks) = fast {
@@ -659,8 +998,8 @@ pub fn parse(text: &str, path: &Path, parsed: &mut Parsed, progress: Progress<'_
         }
     };
     let mut tasks = Vec::with_capacity(items.len());
-    for (k, item) in items.into_iter().enumerate() {
-        match serde_json::from_value::<TaskIn>(item) {
+    for (k, item) in items.iter().enumerate() {
+        match TaskIn::deserialize(item) {
             Ok(t) => tasks.push(Some(t)),
             Err(e) => {
                 parsed.problems.push(LineProblem::new(
@@ -675,7 +1014,12 @@ pub fn parse(text: &str, path: &Path, parsed: &mut Parsed, progress: Progress<'_
     finish(tasks, path, parsed, progress);
 }
 
-fn finish(tasks: Vec<Option<TaskIn>>, path: &Path, parsed: &mut Parsed, progress: Progress<'_>) {
+fn finish(
+    tasks: Vec<Option<TaskIn<'_>>>,
+    path: &Path,
+    parsed: &mut Parsed,
+    progress: Progress<'_>,
+) {
     let total = tasks.len();
     let mut units = Units::default();
     for (k, task) in tasks.into_iter().enumerate() {
@@ -786,6 +1130,44 @@ mod tests {
         assert_eq!(d.spans[1].note, Some(("a\nb".into(), 0)));
         assert_eq!((d.relations[0].from, d.relations[0].to), (9, 4));
         assert!(p.notes[1].contains("1 \"choices\""), "{:?}", p.notes);
+    }
+
+    #[test]
+    fn ids_offsets_and_texts_take_any_value_and_escapes() {
+        // A numeric region id that the choices and textarea name as text, escaped strings, an
+        // object as the task id, an offset given as text; the second task's labels are not
+        // strings, so each task is read on its own and only that one is reported.
+        let json = r#"[{"id":{"x":[1]},"data":{"text":"قال مصدر إن"},"annotations":[{"was_cancelled":true},{"completed_by":5,"result":[
+            {"id":4,"type":"labels","value":{"start":4,"end":8,"text":"\u0645صدر","labels":["spe\u0061ker"]}},
+            {"id":"4","from_name":"kind","type":"choices","value":{"choices":["person"]}},
+            {"id":"4","from_name":"note","type":"textarea","value":{"text":"n"}},
+            {"id":"s\u0039","type":"labels","value":{"start":"9","end":11,"labels":["claim"]}}
+        ]}]},{"data":{"text":"x"},"annotations":[{"result":[{"type":"labels","value":{"labels":[1]}}]}]}]"#;
+        let p = parsed(json);
+        assert_eq!(p.docs.len(), 1);
+        let d = &p.docs[0];
+        assert_eq!(d.id, "task-1");
+        assert_eq!(d.spans.len(), 1);
+        let s = &d.spans[0];
+        assert_eq!(
+            (s.id, s.label.as_str(), s.start, s.end),
+            (1, "speaker", 4, 8)
+        );
+        assert_eq!(s.annotator, "user 5");
+        assert_eq!(s.attributes, [("kind".into(), "person".into(), 0)]);
+        assert_eq!(s.note, Some(("n".into(), 0)));
+        let problems: Vec<String> = p.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "ls.json: task 2: not a Label Studio task: invalid type: integer `1`, expected a string",
+                "ls.json: task 1: region \"s9\": start and end are not character offsets",
+            ]
+        );
+        assert_eq!(
+            p.notes[1],
+            "ls.json: 1 cancelled annotation(s) not imported"
+        );
     }
 
     #[test]

@@ -389,6 +389,7 @@ enum Kind {
     Notes,
     SpanAnnotators,
     SpanOrigins,
+    RelationAnnotators,
     Titles,
     Sources,
     Statuses,
@@ -397,12 +398,13 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 10] = [
+    const ALL: [Kind; 11] = [
         Kind::Relations,
         Kind::Attributes,
         Kind::Notes,
         Kind::SpanAnnotators,
         Kind::SpanOrigins,
+        Kind::RelationAnnotators,
         Kind::Titles,
         Kind::Sources,
         Kind::Statuses,
@@ -417,6 +419,7 @@ impl Kind {
             Kind::Notes => "notes",
             Kind::SpanAnnotators => "span annotators",
             Kind::SpanOrigins => "span origins",
+            Kind::RelationAnnotators => "relation annotators",
             Kind::Titles => "document titles",
             Kind::Sources => "document sources",
             Kind::Statuses => "document statuses",
@@ -441,6 +444,10 @@ impl Kind {
             Kind::Notes => spans().filter(|s| s.note.is_some()).count(),
             Kind::SpanAnnotators => spans().filter(|s| !s.annotator.is_empty()).count(),
             Kind::SpanOrigins => spans().filter(|s| s.origin.is_some()).count(),
+            Kind::RelationAnnotators => docs
+                .flat_map(|d| d.relations.iter())
+                .filter(|r| !r.annotator.is_empty())
+                .count(),
             // A title an import derives from the text again is not lost.
             Kind::Titles => docs
                 .filter(|d| d.title != project::title_of(d.text()))
@@ -470,10 +477,12 @@ impl Kind {
             ExportFormat::Brat => {
                 matches!(self, Relations | Attributes | Notes | SpanIds | RelationIds)
             }
-            ExportFormat::LabelStudio => {
-                !matches!(self, SpanAnnotators | SpanOrigins | RelationIds)
-            }
-            ExportFormat::Xmi => self != Statuses,
+            ExportFormat::LabelStudio => !matches!(
+                self,
+                SpanAnnotators | SpanOrigins | RelationAnnotators | RelationIds
+            ),
+            // The relation layer has no annotator feature.
+            ExportFormat::Xmi => !matches!(self, Statuses | RelationAnnotators),
         }
     }
 }
@@ -648,6 +657,7 @@ mod tests {
             kind: "attributed_to".into(),
             from: 2,
             to: 1,
+            annotator: String::new(),
         });
         p.documents.push(d.into());
         p
@@ -692,6 +702,32 @@ mod tests {
             [("relation ids (renumbered)", 1), ("span annotators", 1)].into()
         );
         assert_eq!(of2(ExportFormat::Brat).len(), 2);
+        // A relation's annotator (a gold copy's provenance) only jsonl keeps.
+        if let Some(d) = p2.doc_mut(0) {
+            d.relations[0].annotator = "ali,mona".into();
+        }
+        let of3 = |format, relations| {
+            omitted(
+                &p2,
+                &ExportOptions {
+                    relations,
+                    ..ExportOptions::new(format)
+                },
+            )
+            .get("relation annotators")
+            .copied()
+        };
+        assert_eq!(of3(ExportFormat::Jsonl, false), None);
+        for format in [
+            ExportFormat::Doccano,
+            ExportFormat::Conll,
+            ExportFormat::Hf,
+            ExportFormat::Brat,
+            ExportFormat::LabelStudio,
+            ExportFormat::Xmi,
+        ] {
+            assert_eq!(of3(format, true), Some(1), "{format:?}");
+        }
     }
 
     #[test]

@@ -577,6 +577,7 @@ pub fn parse_document(path: &Path, parsed: &mut Parsed) -> Result<(), ImportErro
             from,
             to,
             line: el.line,
+            annotator: String::new(),
         });
     }
     let mut others: BTreeMap<&str, usize> = BTreeMap::new();
@@ -646,6 +647,7 @@ mod tests {
             kind: "attributed_to".into(),
             from: 2,
             to: 1,
+            annotator: String::new(),
         });
         p.documents.push(d.into());
         p

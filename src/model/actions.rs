@@ -254,6 +254,7 @@ pub fn link(
         kind: kind.to_owned(),
         from,
         to,
+        annotator: String::new(),
     };
     Ok((Transaction::one(Edit::InsertRelation { doc, relation }), id))
 }

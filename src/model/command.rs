@@ -8,6 +8,7 @@
 use thiserror::Error;
 
 use super::document::{DocStatus, Document, Project, Relation, RelationId, Span, SpanId};
+use super::suggestion::{Rejection, Suggestion};
 
 /// A primitive, invertible change to one document of a project (documents by index).
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +54,39 @@ pub enum Edit {
         doc: usize,
         /// New status.
         status: DocStatus,
+    },
+    /// Put a pending suggestion back at position `at` of the document's list (its id must
+    /// be unused by spans and suggestions).
+    InsertSuggestion {
+        /// Document index.
+        doc: usize,
+        /// Position in the document's pending suggestions.
+        at: usize,
+        /// The suggestion.
+        suggestion: Suggestion,
+    },
+    /// Remove a pending suggestion (accepted or rejected).
+    DeleteSuggestion {
+        /// Document index.
+        doc: usize,
+        /// Suggestion id.
+        id: SpanId,
+    },
+    /// Record a rejection at position `at` of the document's list.
+    InsertRejection {
+        /// Document index.
+        doc: usize,
+        /// Position in the document's rejections.
+        at: usize,
+        /// The rejection.
+        rejection: Rejection,
+    },
+    /// Forget the rejection at position `at`.
+    DeleteRejection {
+        /// Document index.
+        doc: usize,
+        /// Position in the document's rejections.
+        at: usize,
     },
 }
 
@@ -155,6 +189,9 @@ pub enum EditError {
     /// The span is still used by relations.
     #[error("span {0} is still used by a relation")]
     SpanInUse(SpanId),
+    /// No rejection at this position of the document's list.
+    #[error("no rejection number {0}")]
+    NoRejection(usize),
 }
 
 /// Checks a span against its document's text and the schema (not against other spans).
@@ -241,7 +278,11 @@ fn apply_edit(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         | Edit::ReplaceSpan { doc, .. }
         | Edit::InsertRelation { doc, .. }
         | Edit::DeleteRelation { doc, .. }
-        | Edit::SetStatus { doc, .. } => *doc,
+        | Edit::SetStatus { doc, .. }
+        | Edit::InsertSuggestion { doc, .. }
+        | Edit::DeleteSuggestion { doc, .. }
+        | Edit::InsertRejection { doc, .. }
+        | Edit::DeleteRejection { doc, .. } => *doc,
     };
     if doc >= project.documents.len() {
         return Err(EditError::NoDocument(doc));
@@ -328,6 +369,42 @@ fn apply_edit(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         Edit::SetStatus { status, .. } => {
             let old = std::mem::replace(&mut doc_mut(project, doc).status, status);
             Ok(Edit::SetStatus { doc, status: old })
+        }
+        Edit::InsertSuggestion { at, suggestion, .. } => {
+            let d = &project.documents[doc];
+            let id = suggestion.id;
+            if d.span(id).is_some() || d.suggestions.iter().any(|s| s.id == id) {
+                return Err(EditError::DuplicateId(id));
+            }
+            let list = &mut doc_mut(project, doc).suggestions;
+            list.insert(at.min(list.len()), suggestion);
+            Ok(Edit::DeleteSuggestion { doc, id })
+        }
+        Edit::DeleteSuggestion { id, .. } => {
+            let at = project.documents[doc]
+                .suggestions
+                .iter()
+                .position(|s| s.id == id)
+                .ok_or(EditError::NoSpan(id))?;
+            let suggestion = doc_mut(project, doc).suggestions.remove(at);
+            Ok(Edit::InsertSuggestion {
+                doc,
+                at,
+                suggestion,
+            })
+        }
+        Edit::InsertRejection { at, rejection, .. } => {
+            let list = &mut doc_mut(project, doc).rejected;
+            let at = at.min(list.len());
+            list.insert(at, rejection);
+            Ok(Edit::DeleteRejection { doc, at })
+        }
+        Edit::DeleteRejection { at, .. } => {
+            if at >= project.documents[doc].rejected.len() {
+                return Err(EditError::NoRejection(at));
+            }
+            let rejection = doc_mut(project, doc).rejected.remove(at);
+            Ok(Edit::InsertRejection { doc, at, rejection })
         }
     }
 }
@@ -680,6 +757,7 @@ mod tests {
             kind: "attributed_to".into(),
             from: 1,
             to: 3,
+            annotator: String::new(),
         };
         assert!(matches!(
             h.apply(
@@ -698,6 +776,7 @@ mod tests {
             kind: "attributed_to".into(),
             from: 3,
             to: 1,
+            annotator: String::new(),
         };
         h.apply(
             &mut p,
@@ -741,6 +820,64 @@ mod tests {
         h.undo(&mut p).expect("undo");
         assert_eq!(p.documents[0].relations.len(), 1);
         assert!(p.documents[0].span(1).is_some());
+    }
+
+    #[test]
+    fn suggestion_and_rejection_edits_invert_exactly() {
+        let mut p = project();
+        let sugg = |id: SpanId| Suggestion {
+            id,
+            label: "speaker".into(),
+            start: 4,
+            end: 13,
+            text: "مصدر أمني".into(),
+            attributes: Default::default(),
+            rule: "cue-verb".into(),
+            score: 80,
+            links: Vec::new(),
+            same_as: None,
+        };
+        {
+            let d = doc_mut(&mut p, 0);
+            d.suggestions = vec![sugg(7), sugg(9)];
+        }
+        let before = p.clone();
+        let rejection = Rejection {
+            label: "speaker".into(),
+            start: 4,
+            end: 13,
+            text: "مصدر أمني".into(),
+        };
+        let tx = Transaction::from(vec![
+            Edit::DeleteSuggestion { doc: 0, id: 7 },
+            Edit::InsertRejection {
+                doc: 0,
+                at: 0,
+                rejection,
+            },
+        ]);
+        let inverse = apply(&mut p, tx).expect("reject");
+        assert_eq!(p.documents[0].suggestions, vec![sugg(9)]);
+        assert_eq!(p.documents[0].rejected.len(), 1);
+        apply(&mut p, inverse).expect("undo");
+        assert_eq!(p, before, "the suggestion is back in its place");
+        // A suggestion id must be unused.
+        let dup = Edit::InsertSuggestion {
+            doc: 0,
+            at: 0,
+            suggestion: sugg(9),
+        };
+        assert_eq!(
+            apply(&mut p, Transaction::one(dup)),
+            Err(EditError::DuplicateId(9))
+        );
+        assert_eq!(
+            apply(
+                &mut p,
+                Transaction::one(Edit::DeleteRejection { doc: 0, at: 0 })
+            ),
+            Err(EditError::NoRejection(0))
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::schema::Schema;
+use super::suggestion::{Rejection, Suggestion};
 use super::text_index::CharIndex;
 
 /// Identifier of a span, unique within its document and never reused by it.
@@ -23,6 +24,10 @@ pub struct Project {
     /// Who annotated this copy of the documents.
     #[serde(default)]
     pub annotator: String,
+    /// Where this copy was handed out from, when `qalam assign` made it: the corpus file's
+    /// name and how it was split (`"news.ron seed=7 per-document=2 shared=1"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_from: Option<String>,
     /// Labels, relation types and attributes allowed in this project.
     #[serde(default)]
     pub schema: Schema,
@@ -61,6 +66,7 @@ impl Project {
         Project {
             name: name.into(),
             annotator: annotator.into(),
+            assigned_from: None,
             schema: Schema::default(),
             documents: Vec::new(),
         }
@@ -144,6 +150,12 @@ pub struct Document {
     /// Relations between spans of this document.
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// Proposed spans waiting for the annotator's decision (written only when there are some).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
+    /// Proposals the annotator turned down (written only when there are some).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<Rejection>,
     #[serde(skip)]
     index: IndexCache,
 }
@@ -192,6 +204,8 @@ impl Document {
             text,
             spans: Vec::new(),
             relations: Vec::new(),
+            suggestions: Vec::new(),
+            rejected: Vec::new(),
             index: IndexCache::default(),
         }
     }
@@ -231,9 +245,12 @@ impl Document {
         self.relations.iter().find(|r| r.id == id)
     }
 
-    /// A span id not used by any span of this document (one past the largest).
+    /// A span id not used by any span or pending suggestion of this document (one past the
+    /// largest), so links between suggestions and spans stay unambiguous.
     pub fn next_span_id(&self) -> SpanId {
-        self.spans.iter().map(|s| s.id).max().map_or(1, |m| m + 1)
+        let spans = self.spans.iter().map(|s| s.id);
+        let suggested = self.suggestions.iter().map(|s| s.id);
+        spans.chain(suggested).max().map_or(1, |m| m + 1)
     }
 
     /// A relation id not used by any relation of this document (one past the largest).
@@ -334,6 +351,10 @@ pub struct Relation {
     pub from: SpanId,
     /// Target span id (e.g. the speaker).
     pub to: SpanId,
+    /// Who made the relation (written only when set). In a gold copy: the annotators who
+    /// had it, their names joined by `,` (`"ali,mona"`), or `reviewer`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub annotator: String,
 }
 
 #[cfg(test)]

@@ -17,11 +17,156 @@ pub struct SpanLabel {
     /// One-line description shown in the label bar and help.
     #[serde(default)]
     pub description: String,
+    /// What the item is, in a sentence or two (annotation guidelines).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub definition: String,
+    /// When to use it: what to include, where its boundaries go.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub use_when: String,
+    /// When not to use it, and what to leave out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub avoid_when: String,
+    /// Short example texts, each with the part that would be marked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
 }
 
 fn default_color() -> String {
     "#888888".to_owned()
 }
+
+impl Default for SpanLabel {
+    /// A label without a name, grey, with no key, description or guidelines.
+    fn default() -> Self {
+        SpanLabel {
+            name: String::new(),
+            color: default_color(),
+            key: String::new(),
+            description: String::new(),
+            definition: String::new(),
+            use_when: String::new(),
+            avoid_when: String::new(),
+            examples: Vec::new(),
+        }
+    }
+}
+
+/// The part of an example text that would be marked, in code points, end-exclusive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mark {
+    /// First code point of the marked part.
+    pub start: usize,
+    /// One past its last code point.
+    pub end: usize,
+}
+
+/// A guideline example: a short text and, optionally, the part of it that would be marked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The example text, as it would appear in a document.
+    pub text: String,
+    /// The marked part (for a relation type: the source span; for an attribute: the span
+    /// that carries it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<Mark>,
+}
+
+impl Example {
+    /// An example whose marked part is the first occurrence of `marked` in `text` (no mark
+    /// when `marked` is empty or not in `text`).
+    pub fn marking(text: &str, marked: &str) -> Self {
+        let mark = (!marked.is_empty())
+            .then(|| text.find(marked))
+            .flatten()
+            .map(|byte| {
+                let start = text[..byte].chars().count();
+                Mark {
+                    start,
+                    end: start + marked.chars().count(),
+                }
+            });
+        Example {
+            text: text.to_owned(),
+            mark,
+        }
+    }
+
+    /// The marked part of the text; `None` without a mark or when it does not fit the text.
+    pub fn marked(&self) -> Option<&str> {
+        let m = self.mark?;
+        if m.start >= m.end {
+            return None;
+        }
+        let mut bounds = self
+            .text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(self.text.len()));
+        let start = bounds.nth(m.start)?;
+        let end = bounds.nth(m.end - m.start - 1)?;
+        self.text.get(start..end)
+    }
+
+    /// What is wrong with the mark, if anything: empty, reversed or past the end of the text.
+    pub fn mark_problem(&self) -> Option<String> {
+        let m = self.mark?;
+        let len = self.text.chars().count();
+        if m.start >= m.end {
+            Some(format!("mark {}..{} is empty or reversed", m.start, m.end))
+        } else if m.end > len {
+            Some(format!(
+                "mark {}..{} ends past the text ({len} code points)",
+                m.start, m.end
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// The guideline fields that span labels, relation types and attributes share.
+pub trait Guidelines {
+    /// What the item is.
+    fn definition(&self) -> &str;
+    /// When to use it.
+    fn use_when(&self) -> &str;
+    /// When not to use it.
+    fn avoid_when(&self) -> &str;
+    /// Its examples.
+    fn examples(&self) -> &[Example];
+    /// Whether it carries no guideline at all.
+    fn has_no_guidelines(&self) -> bool {
+        self.definition().is_empty()
+            && self.use_when().is_empty()
+            && self.avoid_when().is_empty()
+            && self.examples().is_empty()
+    }
+}
+
+macro_rules! guidelines_of {
+    ($t:ty) => {
+        impl Guidelines for $t {
+            fn definition(&self) -> &str {
+                &self.definition
+            }
+            fn use_when(&self) -> &str {
+                &self.use_when
+            }
+            fn avoid_when(&self) -> &str {
+                &self.avoid_when
+            }
+            fn examples(&self) -> &[Example] {
+                &self.examples
+            }
+        }
+    };
+}
+
+guidelines_of!(SpanLabel);
+guidelines_of!(RelationType);
+guidelines_of!(AttributeDef);
 
 impl SpanLabel {
     /// The colour as RGB bytes; grey when the stored string is not `#rrggbb`.
@@ -41,7 +186,7 @@ pub fn parse_hex_color(s: &str) -> Option<[u8; 3]> {
 }
 
 /// One relation type, such as `attributed_to` (claim → speaker).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelationType {
     /// The type's name as written in relations.
@@ -58,6 +203,18 @@ pub struct RelationType {
     /// One-line description.
     #[serde(default)]
     pub description: String,
+    /// What the item is, in a sentence or two (annotation guidelines).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub definition: String,
+    /// When to use it: what to include, where its boundaries go.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub use_when: String,
+    /// When not to use it, and what to leave out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub avoid_when: String,
+    /// Short example texts, each with the part that would be marked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
 }
 
 impl RelationType {
@@ -68,7 +225,7 @@ impl RelationType {
 }
 
 /// An attribute that spans of one label may carry, with its allowed values.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttributeDef {
     /// The span label this attribute belongs to (e.g. `claim`).
@@ -77,12 +234,28 @@ pub struct AttributeDef {
     pub name: String,
     /// The allowed values (e.g. `direct`, `indirect`, `mixed`).
     pub values: Vec<String>,
+    /// What the item is, in a sentence or two (annotation guidelines).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub definition: String,
+    /// When to use it: what to include, where its boundaries go.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub use_when: String,
+    /// When not to use it, and what to leave out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub avoid_when: String,
+    /// Short example texts, each with the part that would be marked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
 }
 
 /// The full label schema of a project.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
+    /// The schema's revision, raised by whoever changes it; `qalam schema apply` records it in
+    /// each project it migrates (written only when not 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub revision: u32,
     /// Span labels, in display order.
     #[serde(default)]
     pub span_labels: Vec<SpanLabel>,
@@ -94,36 +267,117 @@ pub struct Schema {
     pub attributes: Vec<AttributeDef>,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 impl Default for Schema {
-    /// The default news-annotation schema: speaker, claim, entity; attributed_to and about.
+    /// The default news-annotation schema: speaker, claim, entity; attributed_to and about;
+    /// with attribution guidelines and examples from the seed article.
     fn default() -> Self {
-        let label = |name: &str, color: &str, key: &str, description: &str| SpanLabel {
-            name: name.to_owned(),
-            color: color.to_owned(),
-            key: key.to_owned(),
-            description: description.to_owned(),
-        };
         let strings = |xs: &[&str]| xs.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let examples = |xs: &[(&str, &str)]| {
+            xs.iter()
+                .map(|(text, marked)| Example::marking(text, marked))
+                .collect::<Vec<_>>()
+        };
         Schema {
+            revision: 0,
             span_labels: vec![
-                label(
-                    "speaker",
-                    "#1f77b4",
-                    "1",
-                    "Who says it: a person, source or outlet quoted.",
-                ),
-                label(
-                    "claim",
-                    "#d62728",
-                    "2",
-                    "What is said: the reported statement.",
-                ),
-                label(
-                    "entity",
-                    "#2ca02c",
-                    "3",
-                    "Who or what it is about: person, organisation, place.",
-                ),
+                SpanLabel {
+                    name: "speaker".to_owned(),
+                    color: "#1f77b4".to_owned(),
+                    key: "1".to_owned(),
+                    description: "Who says it: a person, source or outlet quoted.".to_owned(),
+                    definition: "The source a claim is attributed to: a person, an institution, \
+                                 an outlet or an unnamed source, marked as the whole noun phrase \
+                                 that names it."
+                        .to_owned(),
+                    use_when: "Mark the whole phrase that names the source, with its title and \
+                               its apposition (\"المتحدث باسم الوزارة، خالد شمال\", \"اللواء \
+                               المتقاعد والخبير في الشأن الأمني، ميثاق القيسي\"), also an unnamed \
+                               source (\"مصادر أمنية\"). A later bare mention that introduces a \
+                               new claim (\"وأضاف القيسي\") is marked again."
+                        .to_owned(),
+                    avoid_when: "Leave out the reporting verb (قال، أضاف، أكد), the proclitics \
+                                 و ف ل, a relative clause after the name (\"الذي رفض الكشف عن \
+                                 هويته\") and the outlet a statement was given to (\"لـسكاي نيوز \
+                                 عربية\" is an entity, not the speaker)."
+                        .to_owned(),
+                    examples: examples(&[
+                        (
+                            "وقال المتحدث باسم الوزارة، خالد شمال، إن الحملة مستمرة",
+                            "المتحدث باسم الوزارة، خالد شمال",
+                        ),
+                        (
+                            "وقال مصدر أمني، لـ\"سكاي نيوز عربية\" إن \"الحملة الأمنية جاءت وفق خطة معدة مسبقاً\"",
+                            "مصدر أمني",
+                        ),
+                        (
+                            "وأضاف المصدر، الذي رفض الكشف عن هويته، أن \"الحملة ستمتد على مدار أكثر من أربعة أشهر\"",
+                            "المصدر",
+                        ),
+                    ]),
+                },
+                SpanLabel {
+                    name: "claim".to_owned(),
+                    color: "#d62728".to_owned(),
+                    key: "2".to_owned(),
+                    description: "What is said: the reported statement.".to_owned(),
+                    definition: "The content a source is reported to have said, quoted or \
+                                 paraphrased."
+                        .to_owned(),
+                    use_when: "Mark the reported content after إن / أن / على or the colon, \
+                               without the quotation marks around it; reported speech runs to \
+                               the end of its clause. Set quote: direct for a quotation, \
+                               indirect for reported speech, mixed for both or a quotation \
+                               that is the object of على."
+                        .to_owned(),
+                    avoid_when: "Leave out the quotation marks, إن / أن and the reporting verb; \
+                                 do not mark what the article states itself without a source \
+                                 (\"واغتيل الجمعة الماضية، هشام المشهداني\")."
+                        .to_owned(),
+                    examples: examples(&[
+                        (
+                            "ولفت إلى أن \"الحملة انطلقت بمشاركة كل الأجهزة الأمنية\"",
+                            "الحملة انطلقت بمشاركة كل الأجهزة الأمنية",
+                        ),
+                        (
+                            "أفادت مصادر أمنية بأن رئيس الحكومة مصطفى الكاظمي، أطلق حملة كبيرة لتأمين الانتخابات النيابية",
+                            "رئيس الحكومة مصطفى الكاظمي، أطلق حملة كبيرة لتأمين الانتخابات النيابية",
+                        ),
+                        (
+                            "شدد الرئيس العراقي برهم صالح على \"أهمية تأمين إجراء انتخابات نزيهة وعادلة\"",
+                            "أهمية تأمين إجراء انتخابات نزيهة وعادلة",
+                        ),
+                    ]),
+                },
+                SpanLabel {
+                    name: "entity".to_owned(),
+                    color: "#2ca02c".to_owned(),
+                    key: "3".to_owned(),
+                    description: "Who or what it is about: person, organisation, place.".to_owned(),
+                    definition: "A named person, organisation or place.".to_owned(),
+                    use_when: "Mark the name, with a title that is part of how the person is \
+                               named (\"رئيس الحكومة مصطفى الكاظمي\"), the full name of an \
+                               organisation (\"المفوضية العليا المستقلة للانتخابات\"), and place \
+                               names; set kind."
+                        .to_owned(),
+                    avoid_when: "Leave out mentions without a name (\"الحكومة\", \"الأجهزة \
+                                 الأمنية\", \"كتل سياسية\"), later mentions of a name already \
+                                 marked in the document, names inside a speaker span, the \
+                                 proclitics و ف ب ل ك and a following description (\"، عضو تحالف \
+                                 عزم\")."
+                        .to_owned(),
+                    examples: examples(&[
+                        (
+                            "واغتيل الجمعة الماضية، هشام المشهداني، عضو تحالف عزم",
+                            "هشام المشهداني",
+                        ),
+                        ("عضو تحالف عزم، الانتخابي", "تحالف عزم"),
+                        ("في هجوم مسلح شمالي العاصمة بغداد", "بغداد"),
+                    ]),
+                },
             ],
             relation_types: vec![
                 RelationType {
@@ -132,6 +386,11 @@ impl Default for Schema {
                     to: strings(&["speaker"]),
                     key: "a".to_owned(),
                     description: "The claim is attributed to the speaker.".to_owned(),
+                    definition: "Links each claim to the speaker who made it.".to_owned(),
+                    use_when: "A claim whose speaker is not repeated (\"ولفت إلى أن …\") is \
+                               linked to the speaker of the previous claim."
+                        .to_owned(),
+                    ..RelationType::default()
                 },
                 RelationType {
                     name: "about".to_owned(),
@@ -139,6 +398,8 @@ impl Default for Schema {
                     to: strings(&["entity"]),
                     key: "b".to_owned(),
                     description: "The claim is about the entity.".to_owned(),
+                    definition: "Links a claim to an entity it is mainly about.".to_owned(),
+                    ..RelationType::default()
                 },
             ],
             attributes: vec![
@@ -146,11 +407,17 @@ impl Default for Schema {
                     label: "claim".to_owned(),
                     name: "quote".to_owned(),
                     values: strings(&["direct", "indirect", "mixed"]),
+                    definition: "Whether the claim is quoted (direct), reported (indirect) or \
+                                 both (mixed)."
+                        .to_owned(),
+                    ..AttributeDef::default()
                 },
                 AttributeDef {
                     label: "entity".to_owned(),
                     name: "kind".to_owned(),
                     values: strings(&["person", "organization", "location", "other"]),
+                    definition: "What the entity names.".to_owned(),
+                    ..AttributeDef::default()
                 },
             ],
         }
@@ -217,6 +484,49 @@ mod tests {
     }
 
     #[test]
+    fn every_default_example_marks_the_part_it_names() {
+        let s = Schema::default();
+        for l in &s.span_labels {
+            assert!(!l.definition.is_empty() && !l.use_when.is_empty() && !l.avoid_when.is_empty());
+            assert!(l.examples.len() >= 2, "{}", l.name);
+            for e in &l.examples {
+                assert_eq!(e.mark_problem(), None, "{}: {}", l.name, e.text);
+                let marked = e.marked().expect("every default example has a mark");
+                assert!(!marked.starts_with(['"', ' ', '،']) && !marked.ends_with(['"', ' ', '،']));
+            }
+        }
+        let speaker = &s.span_labels[0].examples[0];
+        assert_eq!(speaker.marked(), Some("المتحدث باسم الوزارة، خالد شمال"));
+    }
+
+    #[test]
+    fn example_marks_are_code_points_and_checked() {
+        let e = Example::marking("قال مصدر أمني", "مصدر");
+        assert_eq!(e.mark, Some(Mark { start: 4, end: 8 }));
+        assert_eq!(e.marked(), Some("مصدر"));
+        assert_eq!(Example::marking("abc", "x").mark, None);
+        let past = Example {
+            text: "قال".into(),
+            mark: Some(Mark { start: 1, end: 4 }),
+        };
+        assert!(
+            past.mark_problem()
+                .is_some_and(|m| m.contains("past the text"))
+        );
+        assert_eq!(past.marked(), None);
+        let empty = Example {
+            text: "قال".into(),
+            mark: Some(Mark { start: 2, end: 2 }),
+        };
+        assert!(empty.mark_problem().is_some());
+        let whole = Example {
+            text: "قال".into(),
+            mark: Some(Mark { start: 0, end: 3 }),
+        };
+        assert_eq!((whole.mark_problem(), whole.marked()), (None, Some("قال")));
+    }
+
+    #[test]
     fn hex_colours_parse_or_fall_back() {
         assert_eq!(parse_hex_color("#1f77b4"), Some([0x1f, 0x77, 0xb4]));
         assert_eq!(parse_hex_color("1f77b4"), None);
@@ -225,8 +535,7 @@ mod tests {
         let l = SpanLabel {
             name: "x".into(),
             color: "bad".into(),
-            key: String::new(),
-            description: String::new(),
+            ..SpanLabel::default()
         };
         assert_eq!(l.rgb(), [0x88, 0x88, 0x88]);
     }

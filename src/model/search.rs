@@ -3,19 +3,31 @@
 use std::ops::Range;
 
 /// Whether `c` is dropped when folding: Arabic diacritics (U+064B–U+0652, U+0670) and tatweel.
-fn is_ignored(c: char) -> bool {
+pub(crate) fn is_ignored(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{0652}' | '\u{0670}' | '\u{0640}')
 }
 
 /// The letter `c` is compared as when folding: alef variants → ا, ى → ي, ة → ه; other
 /// letters lower-cased so Latin matching ignores case too.
-fn fold_char(c: char) -> char {
+pub(crate) fn fold_char(c: char) -> char {
     match c {
         'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
         'ى' => 'ي',
         'ة' => 'ه',
+        // Arabic has no case: skip the general lower-casing table, the slow part of a scan.
+        '\u{0600}'..='\u{06FF}' => c,
+        c if c.is_ascii() => c.to_ascii_lowercase(),
         c => c.to_lowercase().next().unwrap_or(c),
     }
+}
+
+/// `text` as search compares it when folding: diacritics and tatweel dropped, letter variants
+/// and case folded. Two texts match under folding when one's folded form contains the other's.
+pub fn fold_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| !is_ignored(*c))
+        .map(fold_char)
+        .collect()
 }
 
 /// A text prepared for searching: its folded characters and, for each, the code-point offset

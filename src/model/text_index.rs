@@ -65,10 +65,7 @@ impl CharIndex {
         }
         let base = *self.checkpoints.get(c / STRIDE)?;
         let rest = c % STRIDE;
-        text.get(base..)?
-            .char_indices()
-            .nth(rest)
-            .map(|(b, _)| base + b)
+        Some(base + nth_char_start(text.as_bytes().get(base..)?, rest)?)
     }
 
     /// Code-point offset of byte `b`; `None` when `b` is past the end or inside a character.
@@ -102,13 +99,53 @@ impl CharIndex {
         if start > end {
             return None;
         }
-        Some(self.char_to_byte(text, start)?..self.char_to_byte(text, end)?)
+        let from = self.char_to_byte(text, start)?;
+        // A short range is scanned from its start rather than from the checkpoint before its end.
+        let to = if !self.checkpoints.is_empty() && end - start < end % STRIDE && end < self.chars {
+            from + nth_char_start(text.as_bytes().get(from..)?, end - start)?
+        } else {
+            self.char_to_byte(text, end)?
+        };
+        Some(from..to)
     }
 
     /// The substring at code points `start..end`.
     pub fn slice<'t>(&self, text: &'t str, start: usize, end: usize) -> Option<&'t str> {
         text.get(self.byte_range(text, start, end)?)
     }
+}
+
+/// Byte offset of the `n`-th (0-based) character of the UTF-8 `bytes`, which start at a
+/// character boundary; `None` if there are not that many. Counts character starts (bytes other
+/// than `0b10xxxxxx`) eight bytes at a time.
+fn nth_char_start(bytes: &[u8], n: usize) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    let mut left = n;
+    let (words, tail) = bytes.as_chunks::<8>();
+    for (k, word) in words.iter().enumerate() {
+        let w = u64::from_le_bytes(*word);
+        // Bit 0 of each byte: set unless the byte is a continuation byte (bit 7 set, bit 6 clear).
+        let mut starts = ((!w >> 7) | (w >> 6)) & LOW;
+        let count = starts.count_ones() as usize;
+        if count > left {
+            // The character is in this word: drop the `left` starts before it.
+            for _ in 0..left {
+                starts &= starts - 1;
+            }
+            return Some(k * 8 + starts.trailing_zeros() as usize / 8);
+        }
+        left -= count;
+    }
+    let at = words.len() * 8;
+    for (i, &b) in tail.iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            if left == 0 {
+                return Some(at + i);
+            }
+            left -= 1;
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -137,6 +174,24 @@ mod tests {
         check_all("plain ascii text");
         check_all("أفادت مصادر أمنية، في العاصمة العراقية بغداد 2018 (Sky News Arabia)");
         check_all(&"قَالَ 👩‍👩‍👧 é\r\n".repeat(40));
+    }
+
+    #[test]
+    fn ranges_agree_with_their_ends() {
+        let text = "قَالَ 👩‍👩‍👧 é ascii\r\n".repeat(12);
+        let idx = CharIndex::new(&text);
+        for start in 0..=idx.len_chars() {
+            for end in start..=idx.len_chars() {
+                let expected = idx
+                    .char_to_byte(&text, start)
+                    .zip(idx.char_to_byte(&text, end));
+                assert_eq!(
+                    idx.byte_range(&text, start, end).map(|r| (r.start, r.end)),
+                    expected,
+                    "{start}..{end}"
+                );
+            }
+        }
     }
 
     #[test]

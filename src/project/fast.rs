@@ -693,4 +693,29 @@ mod tests {
             assert!(from_str::<S>(bad).is_err(), "{bad}");
         }
     }
+
+    #[test]
+    fn reads_relation_annotators_as_ron_does() {
+        let text = "(id: \"d\", text: \"قال مصدر\", relations: [(id: 1, type: \"about\", from: 2, to: 3, annotator: \"ali,\\\"m\\\"\"), (id: 2, type: \"about\", from: 2, to: 3)])";
+        let fast: crate::model::Document = from_str(text).expect("fast");
+        let slow: crate::model::Document = ron::from_str(text).expect("ron");
+        assert_eq!(fast, slow);
+        assert_eq!(fast.relations[0].annotator, "ali,\"m\"");
+        assert_eq!(fast.relations[1].annotator, "");
+        // A misspelt field is refused by both, as for spans.
+        let typo = text.replace("annotator", "annotater");
+        assert!(from_str::<crate::model::Document>(&typo).is_err());
+        assert!(ron::from_str::<crate::model::Document>(&typo).is_err());
+    }
+
+    #[test]
+    fn reads_pending_suggestions_and_rejections_as_ron_does() {
+        let text = "(id: \"d\", text: \"قال مصدر\", suggestions: [(id: 2, label: \"speaker\", start: 4, end: 8, text: \"مصدر\", rule: \"cue-verb\", score: 85, links: [(type: \"attributed_to\", to: 3)], same_as: Some(1))], rejected: [(label: \"claim\", start: 0, end: 3, text: \"قال\")])";
+        let fast: crate::model::Document = from_str(text).expect("fast");
+        let slow: crate::model::Document = ron::from_str(text).expect("ron");
+        assert_eq!(fast, slow);
+        assert_eq!(fast.suggestions[0].links[0].to, 3);
+        assert_eq!(fast.suggestions[0].same_as, Some(1));
+        assert_eq!(fast.rejected[0].text, "قال");
+    }
 }

@@ -1,11 +1,12 @@
 //! The RON text of the current format version: writing, and reading a file of any known version.
 //!
-//! A file is one unnamed RON struct whose fields are `version`, `name`, `annotator`, `schema`
-//! and `documents`, in that order. Spans are sorted by (start, end, id) and relations by id,
-//! each on one line, so that a change to one annotation is a one-line diff. Strings are written
-//! with `\n`, `\r` and `\t` escaped (the document text keeps its exact line endings whatever git
-//! or an editor does to the file's own newlines) but with letters, marks and emoji as plain
-//! UTF-8, so Arabic stays readable in a diff.
+//! A file is one unnamed RON struct whose fields are `version`, `name`, `annotator`,
+//! `assigned_from` (only when set), `schema` and `documents`, in that order. Spans are sorted
+//! by (start, end, id) and relations by id, each on one line, so that a change to one
+//! annotation is a one-line diff. Strings are written with `\n`, `\r` and `\t` escaped (the
+//! document text keeps its exact line endings whatever git or an editor does to the file's own
+//! newlines) but with letters, marks and emoji as plain UTF-8, so Arabic stays readable in a
+//! diff.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -36,6 +37,8 @@ struct FileOut<'a> {
     version: u32,
     name: &'a str,
     annotator: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assigned_from: Option<&'a str>,
     schema: &'a Schema,
     #[serde(serialize_with = "crate::model::document::serialize_documents")]
     documents: &'a [Arc<Document>],
@@ -53,6 +56,8 @@ struct FileCurrent {
     #[serde(default)]
     annotator: String,
     #[serde(default)]
+    assigned_from: Option<String>,
+    #[serde(default)]
     schema: Schema,
     #[serde(default)]
     documents: Vec<Document>,
@@ -63,6 +68,7 @@ impl From<FileCurrent> for Project {
         Project {
             name: f.name,
             annotator: f.annotator,
+            assigned_from: f.assigned_from,
             schema: f.schema,
             documents: f.documents.into_iter().map(Arc::new).collect(),
         }
@@ -92,6 +98,7 @@ pub fn to_ron_string(project: &Project) -> Result<String, ProjectError> {
         version: FORMAT_VERSION,
         name: &project.name,
         annotator: &project.annotator,
+        assigned_from: project.assigned_from.as_deref(),
         schema: &project.schema,
         documents: &project.documents,
     };
@@ -495,6 +502,7 @@ mod tests {
                 _version: self._version,
                 name: self.name.clone(),
                 annotator: self.annotator.clone(),
+                assigned_from: self.assigned_from.clone(),
                 schema: self.schema.clone(),
                 documents: self.documents.clone(),
             }
@@ -543,6 +551,7 @@ mod tests {
             version: FORMAT_VERSION,
             name: &p.name,
             annotator: &p.annotator,
+            assigned_from: p.assigned_from.as_deref(),
             schema: &p.schema,
             documents: &p.documents,
         };
@@ -561,6 +570,7 @@ mod tests {
             "review/ali.ron",
             "review/mona.ron",
             "review/gold.ron",
+            "parc/seed-parc.ron",
         ] {
             let text = std::fs::read_to_string(root.join(name)).expect("example");
             let p: Project = same_by_both(&text).into();
@@ -570,6 +580,18 @@ mod tests {
                 "{name} is written as it is on disk"
             );
         }
+        // A schema revision and guidelines with examples (the default schema has them).
+        let mut revised = Project::new("r", "");
+        revised.schema.revision = 4;
+        revised.schema.attributes[0]
+            .examples
+            .push(crate::model::Example {
+                text: "a \"b\"\n".into(),
+                mark: None,
+            });
+        let text = same_bytes_by_both(&revised);
+        assert!(text.contains("revision: 4,") && text.contains("mark: Some((start: "));
+        assert_eq!(Project::from(same_by_both(&text)), revised);
         // Empty lists, no documents, an empty project.
         same_bytes_by_both(&Project::new("", ""));
         let mut p = Project::new("x", "");
@@ -577,10 +599,52 @@ mod tests {
         same_bytes_by_both(&p);
     }
 
+    #[test]
+    fn a_relation_annotator_is_written_only_when_set_and_read_back_by_both_readers() {
+        let mut p = Project::new("gold", "layla");
+        let mut d = Document::new("d", "", "", "قال مصدر إن الحملة بدأت");
+        for (id, label, a, b) in [(1, "speaker", 4, 8), (2, "claim", 12, 23)] {
+            d.spans.extend(d.make_span(id, label, a, b, "ali,mona"));
+        }
+        for (id, who) in [(1, ""), (2, "ali,mona"), (3, "reviewer")] {
+            d.relations.push(crate::model::Relation {
+                id,
+                kind: "attributed_to".into(),
+                from: 2,
+                to: 1,
+                annotator: who.into(),
+            });
+        }
+        p.documents.push(d.into());
+        let text = same_bytes_by_both(&p);
+        assert!(
+            text.contains("\n                (id: 1, type: \"attributed_to\", from: 2, to: 1),\n"),
+            "no annotator written when unset: {text}"
+        );
+        assert!(
+            text.contains(
+                "(id: 2, type: \"attributed_to\", from: 2, to: 1, annotator: \"ali,mona\"),"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("annotator: \"reviewer\"),"), "{text}");
+        // The fast reader, ron, and the loader (fast path, and ron for a file with a comment).
+        assert_eq!(Project::from(same_by_both(&text)), p);
+        assert_eq!(parse_str(&text, Path::new("g.ron")).expect("fast path"), p);
+        let commented = format!("// hand-edited\n{text}");
+        assert!(super::super::fast::from_str::<FileCurrent>(&commented).is_err());
+        assert_eq!(
+            parse_str(&commented, Path::new("g.ron")).expect("ron path"),
+            p
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn the_fast_reader_and_writer_agree_with_ron_on_any_text_and_notes(text in "(?s).{0,40}", note in "(?s).{0,12}", name in "(?s).{0,8}", ctl in "[\\x00-\\x1f\\u{200b}-\\u{200f}\\u{64b}-\\u{652}\\u{feff}\"\'\\\\]{0,6}") {
             let mut p = Project::new(name, "a\"b\\");
+            // Written only when set; the example projects cover the unset case.
+            p.assigned_from = Some(format!("{ctl}.ron seed=1"));
             let text = format!("{text}{ctl}");
             let mut d = Document::new("d\u{200f}", text.clone(), "", text.clone());
             let n = d.len_chars();
@@ -588,8 +652,16 @@ mod tests {
                 let mut span = d.make_span(1, "claim", 0, n, "x").expect("span");
                 span.note = Some(note.clone());
                 span.attributes.insert("quote".into(), "direct".into());
-                span.origin = Some(note);
+                span.origin = Some(note.clone());
                 d.spans.push(span);
+                // A relation's annotator: written only when set (`note` may be empty).
+                d.relations.push(crate::model::Relation {
+                    id: 1,
+                    kind: "about".into(),
+                    from: 1,
+                    to: 1,
+                    annotator: note,
+                });
             }
             p.documents.push(d.into());
             let written = same_bytes_by_both(&p);

@@ -86,7 +86,7 @@ pub fn project_from_text_files(
 }
 
 /// `base`, or `base-N` with the smallest N ≥ 2 not yet in `taken`; records the result.
-fn unique_id(base: &str, taken: &mut HashSet<String>) -> String {
+pub(super) fn unique_id(base: &str, taken: &mut HashSet<String>) -> String {
     let mut id = base.to_owned();
     let mut n = 2;
     while taken.contains(&id) {

@@ -204,7 +204,58 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<Option<SystemTime>, Pro
     }
     let modified = result?;
     sync_dir(dir)?;
+    remove_stale_temps(dir, path);
     Ok(modified)
+}
+
+/// Removes temporary files that earlier saves of `path` left behind when their process was
+/// killed mid-write (`.NAME.tmp-PID-N` whose process is gone). Best effort: a file that cannot
+/// be removed stays for the next save, and the save that just succeeded is not failed for it.
+/// Returns how many were removed.
+pub fn remove_stale_temps(dir: &Path, path: &Path) -> usize {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return 0;
+    };
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some((pid, n)) = rest.split_once('-') else {
+            continue;
+        };
+        let (Ok(pid), true) = (pid.parse::<u32>(), n.bytes().all(|b| b.is_ascii_digit())) else {
+            continue;
+        };
+        if !n.is_empty() && process_is_gone(pid, &entry) && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether the process that made temporary file `entry` has ended. This process's own files
+/// may be saves in progress on another thread and are never taken for stale.
+fn process_is_gone(pid: u32, entry: &fs::DirEntry) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    if cfg!(target_os = "linux") {
+        return !Path::new("/proc").join(pid.to_string()).exists();
+    }
+    // Elsewhere there is no process table to look at without unsafe code: a temporary file
+    // untouched for a day belongs to no save still running.
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600))
 }
 
 /// The file a symbolic link points to, so that saving replaces that file rather than the

@@ -6,10 +6,12 @@
 //! - [`validate`](mod@validate): checks against schema and texts, with re-anchoring fixes;
 //! - [`io`]: [`load`], atomic [`save`] guarded against changes on disk, recovery files;
 //! - [`import`]: documents and projects from plain text files;
+//! - [`corpus`]: projects from folders, globs and JSON Lines, sorted, de-duplicated, checked;
 //! - [`seed`]: the compiled-in seed article and where its project lives.
 //!
 //! Offsets in files are Unicode code points, end-exclusive, as everywhere in the model.
 
+pub mod corpus;
 pub mod error;
 mod fast;
 mod fastwrite;
@@ -20,6 +22,7 @@ pub mod migrate;
 pub mod seed;
 pub mod validate;
 
+pub use corpus::{Corpus, CorpusError, Duplicate, MAX_DOCUMENT_BYTES, read_corpus};
 pub use error::ProjectError;
 pub use format::{FORMAT_VERSION, MAX_FILE_BYTES, parse, parse_str, to_ron_string};
 pub use import::{document_from_bytes, document_from_text_file, project_from_text_files, title_of};

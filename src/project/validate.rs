@@ -155,8 +155,53 @@ impl Report<'_> {
     }
 }
 
-/// Checks the whole project; returns every problem found, in document order.
+/// Checks the whole project; returns every problem found: the schema's guideline examples
+/// whose mark does not lie inside their text (warnings), then the documents' problems in
+/// document order.
 pub fn validate(project: &Project) -> Vec<Problem> {
+    let mut problems = example_marks(&project.schema);
+    problems.extend(validate_documents(project));
+    problems
+}
+
+/// Warnings for guideline examples whose mark is empty or outside their text.
+fn example_marks(schema: &Schema) -> Vec<Problem> {
+    use crate::model::Guidelines;
+    let items = schema
+        .span_labels
+        .iter()
+        .map(|l| (format!("label {}", quoted(&l.name)), l as &dyn Guidelines))
+        .chain(schema.relation_types.iter().map(|r| {
+            (
+                format!("relation type {}", quoted(&r.name)),
+                r as &dyn Guidelines,
+            )
+        }))
+        .chain(schema.attributes.iter().map(|a| {
+            (
+                format!("attribute {}.{}", shown(&a.label), shown(&a.name)),
+                a as &dyn Guidelines,
+            )
+        }));
+    let mut problems = Vec::new();
+    for (item, g) in items {
+        for (i, e) in g.examples().iter().enumerate() {
+            if let Some(message) = e.mark_problem() {
+                problems.push(Problem {
+                    severity: Severity::Warning,
+                    document: None,
+                    item: Some(format!("schema: {item}: example {}", i + 1)),
+                    message,
+                    fix: None,
+                });
+            }
+        }
+    }
+    problems
+}
+
+/// The documents' problems, in document order.
+fn validate_documents(project: &Project) -> Vec<Problem> {
     let schema = SchemaIndex::new(&project.schema);
     let mut doc_ids = HashSet::with_capacity(project.documents.len());
     let repeated: Vec<bool> = project
@@ -266,6 +311,118 @@ fn check_document(
         }
         check_relation(schema, &by_id, r, report);
     }
+    check_suggestions(schema, doc, &by_id, report);
+}
+
+/// Pending suggestions and rejections: ids apart from the spans', labels, attributes and links
+/// from the schema, ranges in the text. A quote that no longer matches its text is only a
+/// warning: suggestions are disposable (`qalam suggest --write` makes new ones).
+fn check_suggestions(
+    schema: &SchemaIndex<'_>,
+    doc: &Document,
+    spans: &HashMap<SpanId, &Span>,
+    report: &mut Report<'_>,
+) {
+    if doc.suggestions.is_empty() && doc.rejected.is_empty() {
+        return;
+    }
+    let mut labels: HashMap<SpanId, &str> = HashMap::with_capacity(doc.suggestions.len());
+    let item = |id: SpanId| Some(format!("suggestion {id}"));
+    for s in &doc.suggestions {
+        if spans.contains_key(&s.id) || labels.insert(s.id, s.label.as_str()).is_some() {
+            let message = format!(
+                "suggestion id {} is already used by a span or suggestion",
+                s.id
+            );
+            report.push(Severity::Error, item(s.id), message, None);
+        }
+        if !schema.labels.contains(s.label.as_str()) {
+            let message = format!("label {} is not in the schema", quoted(&s.label));
+            report.push(Severity::Error, item(s.id), message, None);
+        }
+        for (name, value) in &s.attributes {
+            let def = schema.attributes.get(&(s.label.as_str(), name.as_str()));
+            if !def.is_some_and(|d| d.values.contains(value)) {
+                let message = format!("attribute {}={} is not allowed", shown(name), quoted(value));
+                report.push(Severity::Error, item(s.id), message, None);
+            }
+        }
+        if s.score > 100 {
+            let message = format!("score {} is over 100", s.score);
+            report.push(Severity::Error, item(s.id), message, None);
+        }
+        check_pending_range(doc, s.start, s.end, &s.text, item(s.id), report);
+    }
+    for s in &doc.suggestions {
+        for link in &s.links {
+            let target = spans
+                .get(&link.to)
+                .map(|t| t.label.as_str())
+                .or_else(|| labels.get(&link.to).copied());
+            let message = match (schema.relation_types.get(link.kind.as_str()), target) {
+                (None, _) => format!("link type {} is not in the schema", quoted(&link.kind)),
+                (_, None) => format!("link target {} is neither a span nor a suggestion", link.to),
+                (Some(kind), Some(to)) if !kind.allows(&s.label, to) => format!(
+                    "a {} link cannot go from a {} to a {} ({})",
+                    quoted(&link.kind),
+                    quoted(&s.label),
+                    quoted(to),
+                    link.to
+                ),
+                _ => continue,
+            };
+            report.push(Severity::Error, item(s.id), message, None);
+        }
+        if let Some(same) = s.same_as
+            && !spans.contains_key(&same)
+            && !labels.contains_key(&same)
+        {
+            let message = format!("same_as {same} is neither a span nor a suggestion");
+            report.push(Severity::Error, item(s.id), message, None);
+        }
+    }
+    for (k, r) in doc.rejected.iter().enumerate() {
+        let item = Some(format!("rejection {}", k + 1));
+        if !schema.labels.contains(r.label.as_str()) {
+            let message = format!("label {} is not in the schema", quoted(&r.label));
+            report.push(Severity::Error, item.clone(), message, None);
+        }
+        check_pending_range(doc, r.start, r.end, &r.text, item, report);
+    }
+}
+
+/// A suggestion's or rejection's range: an error when it is empty or outside the text, a
+/// warning when its quote is no longer the text there.
+fn check_pending_range(
+    doc: &Document,
+    start: usize,
+    end: usize,
+    text: &str,
+    item: Option<String>,
+    report: &mut Report<'_>,
+) {
+    let (severity, message) = match doc.slice(start, end) {
+        _ if start >= end => {
+            let what = if start == end { "empty" } else { "reversed" };
+            (Severity::Error, format!("range {start}..{end} is {what}"))
+        }
+        None => (
+            Severity::Error,
+            format!(
+                "range {start}..{end} is outside the text ({} characters)",
+                doc.len_chars()
+            ),
+        ),
+        Some(at) if at != text => (
+            Severity::Warning,
+            format!(
+                "quoted text {} is not the text at {start}..{end} (stale; `qalam suggest --write` recomputes suggestions)",
+                quoted(text)
+            ),
+        ),
+        Some(_) => return,
+    };
+    report.push(severity, item, message, None);
 }
 
 fn check_span(
@@ -627,6 +784,33 @@ mod tests {
     }
 
     #[test]
+    fn example_marks_outside_their_text_are_reported() {
+        let mut p = Project::new("n", "");
+        assert!(validate(&p).is_empty());
+        p.schema.span_labels[1].examples[1].mark = Some(crate::model::Mark { start: 2, end: 500 });
+        p.schema.attributes[0].examples.push(crate::model::Example {
+            text: "x".into(),
+            mark: Some(crate::model::Mark { start: 1, end: 1 }),
+        });
+        let shown: Vec<String> = validate(&p).iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 2, "{shown:#?}");
+        assert!(
+            shown[0].starts_with(
+                "schema: label \"claim\": example 2: warning: mark 2..500 ends past the text"
+            ),
+            "{}",
+            shown[0]
+        );
+        assert!(
+            shown[1].starts_with(
+                "schema: attribute claim.quote: example 1: warning: mark 1..1 is empty"
+            ),
+            "{}",
+            shown[1]
+        );
+    }
+
+    #[test]
     fn every_kind_of_error_is_reported() {
         let mut d = doc("abc def ghi");
         let mk = |id, label: &str, a, b| Span {
@@ -664,18 +848,21 @@ mod tests {
             kind: "attributed_to".into(),
             from: 1,
             to: 3,
+            annotator: String::new(),
         });
         d.relations.push(Relation {
             id: 1,
             kind: "hates".into(),
             from: 1,
             to: 99,
+            annotator: String::new(),
         });
         d.relations.push(Relation {
             id: 2,
             kind: "about".into(),
             from: 98,
             to: 3,
+            annotator: String::new(),
         });
         let mut p = project_with(d.clone());
         p.documents.push(d.into());

@@ -18,11 +18,17 @@
 //!
 //! **Which annotators had a span** is recorded in the gold span's `annotator` field as their
 //! names joined by `,` (e.g. `"ali,mona"`; names come from [`annotator_names`], which never
-//! contain a comma). A span that the reviewer typed in with [`Decision::Edit`] and that no
-//! annotator had exactly has an empty `annotator`. The gold project's own `annotator` is the
-//! reviewer. Attributes and the note of a gold span are those of the first annotator (in the
-//! order given) who had it; an edited span takes them from the first alternative of the same
-//! label, if any. Attribute values are not compared.
+//! contain a comma). A span that the reviewer set with [`Decision::Edit`] and that no
+//! annotator had exactly, or added with [`Adjudication::add_span`], has the annotator
+//! [`REVIEWER`]. **Which annotators had a relation** is recorded the same way in the gold
+//! relation's `annotator`. A relation that follows a span the reviewer replaced (an endpoint
+//! edited, or another annotator's boundaries kept) keeps the names of the annotators who had
+//! the relation: they drew the link, the reviewer only moved its endpoint; when relations of
+//! several annotators become one relation by following, it lists all of them. [`REVIEWER`]
+//! would mark a relation no annotator had (the review cannot add relations). The gold
+//! project's own `annotator` is the reviewer's name. Attributes and the note of a gold span
+//! are those of the first annotator (in the order given) who had it; an edited span takes them
+//! from the first alternative of the same label, if any. Attribute values are not compared.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -34,6 +40,10 @@ use super::agreement::{PartialDocument, annotator_names};
 use super::labels::LabelSet;
 use super::matching::match_documents;
 use crate::model::{DocStatus, Document, Project, Relation, Schema, Span};
+
+/// The `annotator` of a gold span (or relation) that no annotator had: the reviewer set or
+/// added it.
+pub const REVIEWER: &str = "reviewer";
 
 /// A span as compared: range and label.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -143,6 +153,15 @@ pub enum Decision {
     Edit(Range<usize>, String),
 }
 
+/// The decision that keeps file `k`'s reading (lane `k`, 0-based).
+pub fn keep_file(k: usize) -> Decision {
+    match k {
+        0 => Decision::PickLeft,
+        1 => Decision::PickRight,
+        _ => Decision::Pick(k),
+    }
+}
+
 /// Why an adjudication step was refused.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum AdjudicationError {
@@ -189,6 +208,14 @@ pub enum AdjudicationError {
         end: usize,
         /// The recorded kind.
         kind: DifferenceKind,
+    },
+    /// A span the reviewer added has an unknown label or an invalid range.
+    #[error("document {document}: cannot add the span: {message}")]
+    BadAddition {
+        /// Index of the document.
+        document: usize,
+        /// What is wrong.
+        message: String,
     },
     /// Some differences have no decision yet.
     #[error("{count} difference(s) not decided yet, the first is number {first}")]
@@ -264,6 +291,8 @@ pub struct Adjudication {
     agreed: Vec<Agreed>,
     /// Templates (first annotator's span) for every candidate key, per document.
     templates: Vec<HashMap<SpanKey, Span>>,
+    /// Spans the reviewer added that no difference holds, per document.
+    added: Vec<BTreeSet<SpanKey>>,
     name: String,
     schema: Schema,
 }
@@ -299,6 +328,7 @@ pub fn adjudicate(
         decisions: Vec::new(),
         agreed: Vec::new(),
         templates: Vec::new(),
+        added: Vec::new(),
         name: format!("{} (gold)", first.name),
         schema: first.schema.clone(),
     };
@@ -307,6 +337,7 @@ pub fn adjudicate(
         adj.add_document(&docs, &labels);
     }
     adj.decisions = vec![None; adj.differences.len()];
+    adj.added = vec![BTreeSet::new(); adj.documents.len()];
     Ok(adj)
 }
 
@@ -544,6 +575,39 @@ impl Adjudication {
         Ok(())
     }
 
+    /// Adds a span no annotator made to document `doc` (index into [`Self::documents`]), after
+    /// checking its label and range. Returns whether it was not there yet.
+    pub fn add_span(&mut self, doc: usize, key: SpanKey) -> Result<bool, AdjudicationError> {
+        let bad = |message: String| AdjudicationError::BadAddition {
+            document: doc,
+            message,
+        };
+        let Some(d) = self.documents.get(doc) else {
+            return Err(bad("no such document".to_owned()));
+        };
+        if self.schema.label(&key.label).is_none() {
+            return Err(bad(format!("label \"{}\" is not in the schema", key.label)));
+        }
+        let len = d.len_chars();
+        if key.start >= key.end || key.end > len {
+            return Err(bad(format!(
+                "range {}..{} is empty or outside the text ({len} characters)",
+                key.start, key.end
+            )));
+        }
+        Ok(self.added[doc].insert(key))
+    }
+
+    /// Removes a span the reviewer added; returns whether it was there.
+    pub fn remove_span(&mut self, doc: usize, key: &SpanKey) -> bool {
+        self.added.get_mut(doc).is_some_and(|a| a.remove(key))
+    }
+
+    /// The spans the reviewer added to document `doc`, in text order.
+    pub fn added(&self, doc: usize) -> impl Iterator<Item = &SpanKey> {
+        self.added.get(doc).into_iter().flatten()
+    }
+
     /// Forgets the decision on difference `index`.
     pub fn undecide(&mut self, index: usize) {
         if let Some(d) = self.decisions.get_mut(index) {
@@ -698,6 +762,10 @@ impl Adjudication {
                 entry.0.extend(who);
             }
         }
+        for key in self.added.get(doc).into_iter().flatten() {
+            kept.entry(key.clone())
+                .or_insert_with(|| (BTreeSet::new(), None));
+        }
         let mut gold = Document::new(
             source.id.clone(),
             source.title.clone(),
@@ -708,13 +776,8 @@ impl Adjudication {
         let mut ids: HashMap<SpanKey, u64> = HashMap::with_capacity(kept.len());
         for (key, (who, template)) in kept {
             let id = gold.spans.len() as u64 + 1;
-            let names: Vec<&str> = who
-                .iter()
-                .filter_map(|&a| self.annotators.get(a).map(String::as_str))
-                .collect();
-            let Some(mut span) =
-                gold.make_span(id, &key.label, key.start, key.end, &names.join(","))
-            else {
+            let who = self.provenance(&who);
+            let Some(mut span) = gold.make_span(id, &key.label, key.start, key.end, &who) else {
                 continue;
             };
             if let Some(t) = template {
@@ -731,6 +794,20 @@ impl Adjudication {
         self.add_relations(&mut gold, relations, &ids, &redirect, dropped);
         gold.normalize_order();
         gold
+    }
+
+    /// The gold `annotator` of a span or relation the annotators `who` had: their names
+    /// joined by `,`, or [`REVIEWER`] when none had it.
+    fn provenance(&self, who: &BTreeSet<usize>) -> String {
+        let names: Vec<&str> = who
+            .iter()
+            .filter_map(|&a| self.annotators.get(a).map(String::as_str))
+            .collect();
+        if names.is_empty() {
+            REVIEWER.to_owned()
+        } else {
+            names.join(",")
+        }
     }
 
     /// The span to copy attributes and note from for `key` kept by `diff`: the annotators'
@@ -761,7 +838,9 @@ impl Adjudication {
                 .copied()
                 .or_else(|| redirect.get(k).and_then(|r| ids.get(r).copied()))
         };
-        let mut seen = BTreeSet::new();
+        // Each gold relation (type, source, target): its index and who had it.
+        let mut seen: BTreeMap<(String, u64, u64), usize> = BTreeMap::new();
+        let mut holders: Vec<BTreeSet<usize>> = Vec::new();
         for r in relations {
             let reason = match (resolve(&r.from), resolve(&r.to)) {
                 (Some(from), Some(to)) => {
@@ -775,15 +854,18 @@ impl Adjudication {
                             .is_some_and(|k| k.allows(f, t))
                     });
                     if allowed {
-                        if seen.insert((r.kind.clone(), from, to)) {
-                            let id = gold.relations.len() as u64 + 1;
+                        let at = *seen.entry((r.kind.clone(), from, to)).or_insert_with(|| {
                             gold.relations.push(Relation {
-                                id,
+                                id: gold.relations.len() as u64 + 1,
                                 kind: r.kind.clone(),
                                 from,
                                 to,
+                                annotator: String::new(),
                             });
-                        }
+                            holders.push(BTreeSet::new());
+                            holders.len() - 1
+                        });
+                        holders[at].extend(r.annotators.iter().copied());
                         continue;
                     }
                     "the relation type does not allow the labels of its endpoints in the gold copy"
@@ -795,6 +877,9 @@ impl Adjudication {
                 relation: r,
                 reason: reason.to_owned(),
             });
+        }
+        for (relation, who) in gold.relations.iter_mut().zip(&holders) {
+            relation.annotator = self.provenance(who);
         }
     }
 }

@@ -614,6 +614,7 @@ mod tests {
                 kind: (*kind).into(),
                 from: *from,
                 to: *to,
+                annotator: String::new(),
             });
         }
         p.documents.push(d.into());

@@ -34,6 +34,10 @@ pub struct SpanRef {
     pub end: usize,
     /// Its label.
     pub label: String,
+    /// The text it quoted, to find the span again when the annotator moved it (older review
+    /// files have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 impl SpanRef {
@@ -44,17 +48,26 @@ impl SpanRef {
             start: span.start,
             end: span.end,
             label: span.label.clone(),
+            text: Some(span.text.clone()),
         }
     }
 
     /// The span of `doc` this points at: the span with this id if its range and label are
-    /// unchanged, else a span with this range and label (ids renumbered), else `None` (the
-    /// span was changed or deleted: the comment is stale).
+    /// unchanged, else a span with this range and label (ids renumbered), else a span with
+    /// this label quoting the same text (the annotator moved it; the nearest one to where it
+    /// was), else `None` (the span was changed or deleted: the comment is stale).
     pub fn find<'d>(&self, doc: &'d Document) -> Option<&'d Span> {
         let same = |s: &&Span| s.start == self.start && s.end == self.end && s.label == self.label;
         doc.span(self.id)
             .filter(same)
             .or_else(|| doc.spans.iter().find(same))
+            .or_else(|| {
+                let quote = self.text.as_deref().filter(|t| !t.is_empty())?;
+                doc.spans
+                    .iter()
+                    .filter(|s| s.label == self.label && s.text == quote)
+                    .min_by_key(|s| s.start.abs_diff(self.start))
+            })
     }
 }
 
@@ -426,6 +439,12 @@ mod tests {
         let r = SpanRef::of(&d.spans[0]);
         d.spans[0].id = 1;
         assert_eq!(r.find(&d).map(|s| s.id), Some(1));
+        // Moved by the annotator: found again by its quoted text.
+        let mut moved = Document::new("d", "", "", "مصدر أمني قال مصدر أمني");
+        moved
+            .spans
+            .extend(moved.make_span(3, "speaker", 14, 23, ""));
+        assert_eq!(r.find(&moved).map(|s| s.start), Some(14));
         d.spans[0].label = "entity".into();
         assert_eq!(r.find(&d), None);
     }

@@ -145,6 +145,10 @@ pub struct DocumentViewOutput {
     pub clicked_spans: Vec<u64>,
     /// Innermost span under the pointer.
     pub hovered_span: Option<u64>,
+    /// Innermost suggestion under a click.
+    pub clicked_suggestion: Option<u64>,
+    /// Innermost suggestion under the pointer.
+    pub hovered_suggestion: Option<u64>,
     /// Alt was held at some point while making the current selection.
     pub alt_held_during_selection: bool,
 }
@@ -160,6 +164,8 @@ pub struct DocumentView<'a> {
     spans: &'a [SpanHighlight],
     selected_span: Option<u64>,
     extra: &'a [Range<usize>],
+    suggestions: &'a [SpanHighlight],
+    focused_suggestion: Option<u64>,
     font_size: f32,
     id_salt: &'a str,
 }
@@ -177,6 +183,47 @@ fn to_screen(r: PxRect, origin_px: [f32; 2], ppp: f32) -> Rect {
             (origin_px[1] + r.max_y) / ppp,
         ),
     )
+}
+
+/// Adds the dashes of an outline just inside `r` to `mesh`: axis-aligned quads.
+fn dashed_rect(mesh: &mut egui::Mesh, r: Rect, width: f32, color: Color32) {
+    const DASH: f32 = 4.0;
+    const GAP: f32 = 3.0;
+    let mut x = r.min.x;
+    while x < r.max.x {
+        let x1 = (x + DASH).min(r.max.x);
+        mesh.add_colored_rect(
+            Rect::from_min_max(pos2(x, r.min.y), pos2(x1, r.min.y + width)),
+            color,
+        );
+        mesh.add_colored_rect(
+            Rect::from_min_max(pos2(x, r.max.y - width), pos2(x1, r.max.y)),
+            color,
+        );
+        x += DASH + GAP;
+    }
+    let mut y = r.min.y + width + GAP;
+    while y < r.max.y - width {
+        let y1 = (y + DASH).min(r.max.y - width);
+        mesh.add_colored_rect(
+            Rect::from_min_max(pos2(r.min.x, y), pos2(r.min.x + width, y1)),
+            color,
+        );
+        mesh.add_colored_rect(
+            Rect::from_min_max(pos2(r.max.x - width, y), pos2(r.max.x, y1)),
+            color,
+        );
+        y += DASH + GAP;
+    }
+}
+
+/// The shortest of `marks` covering code point `k`.
+fn innermost(marks: &[SpanHighlight], k: usize) -> Option<u64> {
+    marks
+        .iter()
+        .filter(|s| s.start <= k && k < s.end)
+        .min_by_key(|s| (s.end - s.start, s.start))
+        .map(|s| s.id)
 }
 
 /// Lanes for span underlines: overlapping spans get different lanes, nested ones stack.
@@ -212,6 +259,8 @@ impl<'a> DocumentView<'a> {
             spans: &[],
             selected_span: None,
             extra: &[],
+            suggestions: &[],
+            focused_suggestion: None,
             font_size: DEFAULT_FONT_SIZE,
             id_salt: "qalam-document-view",
         }
@@ -232,6 +281,15 @@ impl<'a> DocumentView<'a> {
     /// Extra ranges (e.g. search hits) painted in a distinct style.
     pub fn extra_highlights(mut self, ranges: &'a [Range<usize>]) -> Self {
         self.extra = ranges;
+        self
+    }
+
+    /// Suggested spans, drawn as dashed outlines in their colour (never tinted or underlined
+    /// like spans), `focused` thicker; each visible one is an AccessKit node read as its
+    /// `label` (the caller's words, e.g. "suggested speaker: TEXT").
+    pub fn suggestions(mut self, marks: &'a [SpanHighlight], focused: Option<u64>) -> Self {
+        self.suggestions = marks;
+        self.focused_suggestion = focused;
         self
     }
 
@@ -312,6 +370,8 @@ impl<'a> DocumentView<'a> {
 
         let mut clicked_spans = Vec::new();
         let mut hovered_span = None;
+        let mut clicked_suggestion = None;
+        let mut hovered_suggestion = None;
         let out = area.show_viewport(ui, |ui, viewport| {
             let total_h = engine.doc_mut(doc_idx).0.total_height() / ppp + 2.0 * PAD;
             let (rect, _) =
@@ -420,11 +480,13 @@ impl<'a> DocumentView<'a> {
             {
                 let k = char_under(doc, fonts, p);
                 clicked_spans = spans_at(k).iter().map(|s| s.id).collect();
+                clicked_suggestion = innermost(self.suggestions, k);
             }
             if let Some(p) = hover_pos.filter(|p| rect.contains(*p) && ui.clip_rect().contains(*p))
             {
                 let k = char_under(doc, fonts, p);
                 hovered_span = spans_at(k).first().map(|s| s.id);
+                hovered_suggestion = innermost(self.suggestions, k);
             }
 
             // Keyboard (not digits: the app uses them as label keys).
@@ -562,6 +624,34 @@ impl<'a> DocumentView<'a> {
                     );
                 }
             }
+            // Suggestions: dashed outlines only, so they never read as spans.
+            let mut suggested: Vec<(Rect, &SpanHighlight)> = Vec::new();
+            // Every dash of every outline in one mesh: thousands of line shapes would cost
+            // more to tessellate than the rest of the frame.
+            let mut dashes = egui::Mesh::default();
+            for s in self
+                .suggestions
+                .iter()
+                .filter(|s| s.end > vis_chars.start && s.start < vis_chars.end)
+            {
+                pieces.clear();
+                doc.highlight_rects_in(s.start..s.end, visible.clone(), &mut pieces);
+                let width = if self.focused_suggestion == Some(s.id) {
+                    2.5
+                } else {
+                    1.2
+                };
+                let mut bounds = Rect::NOTHING;
+                for r in &pieces {
+                    let sr = to_screen(*r, origin_px, ppp).expand(1.0);
+                    bounds = bounds.union(sr);
+                    dashed_rect(&mut dashes, sr, width, s.color);
+                }
+                if bounds.is_positive() {
+                    suggested.push((bounds, s));
+                }
+            }
+            painter.add(Shape::mesh(dashes));
             let clip = ui.clip_rect();
             let clip_y = [
                 clip.min.y * ppp - origin_px[1],
@@ -652,6 +742,22 @@ impl<'a> DocumentView<'a> {
                     });
                 });
             }
+            // Only while a screen reader listens (egui builds no tree otherwise).
+            let a11y_on = ctx.accesskit_node_builder(response.id, |_| ()).is_some();
+            for (r, s) in suggested.iter().filter(|_| a11y_on) {
+                let sid = id.with(("suggestion", s.id));
+                let sr = a11y_ui.interact(*r, sid, Sense::empty());
+                ctx.accesskit_node_builder(sr.id, |node| {
+                    node.set_role(egui::Role::Mark);
+                    node.set_label(s.label.as_ref());
+                    node.set_bounds(egui::accesskit::Rect {
+                        x0: r.min.x.into(),
+                        y0: r.min.y.into(),
+                        x1: r.max.x.into(),
+                        y1: r.max.y.into(),
+                    });
+                });
+            }
             if let Some(sel) = state.selection() {
                 ctx.accesskit_node_builder(response.id, |node| {
                     node.set_description(format!("selection {}..{}", sel.start, sel.end));
@@ -683,6 +789,8 @@ impl<'a> DocumentView<'a> {
             selection_changed,
             clicked_spans,
             hovered_span,
+            clicked_suggestion,
+            hovered_suggestion,
             alt_held_during_selection: state.alt_during_selection && state.selection().is_some(),
         }
     }

@@ -26,6 +26,8 @@ pub enum UiCommand {
     Redo,
     /// Focus the search field.
     Find,
+    /// Search every document of the project.
+    CorpusSearch,
     /// Delete the selected relation or span.
     DeleteSelection,
     /// Leave link mode, else clear the selection; from the panels, back to the text.
@@ -34,6 +36,8 @@ pub enum UiCommand {
     NextDocument,
     /// Show the previous document.
     PreviousDocument,
+    /// The next document in the list that is not done.
+    NextUnfinished,
     /// Larger document text.
     ZoomIn,
     /// Smaller document text.
@@ -48,8 +52,14 @@ pub enum UiCommand {
     NextSpan,
     /// Select the previous span (or link target).
     PreviousSpan,
-    /// Link to the proposed target.
+    /// Link to the proposed target; outside link mode, accept the suggestion.
     ConfirmLink,
+    /// Reject the suggestion stepped to, under the pointer or at the caret.
+    RejectSuggestion,
+    /// Accept every suggestion of the paragraph.
+    AcceptParagraphSuggestions,
+    /// Show or hide suggestions.
+    ToggleSuggestions,
     /// Move the selected span's left edge one character left.
     LeftEdgeLeft,
     /// Move the selected span's left edge one character right.
@@ -84,10 +94,22 @@ pub enum UiCommand {
     KeepAll,
     /// Review: keep no reading of this difference.
     DropAll,
+    /// Review: move the left edge of the reviewer's span one character left.
+    ReviewLeftEdgeLeft,
+    /// Review: move the left edge of the reviewer's span one character right.
+    ReviewLeftEdgeRight,
+    /// Review: move the right edge of the reviewer's span one character left.
+    ReviewRightEdgeLeft,
+    /// Review: move the right edge of the reviewer's span one character right.
+    ReviewRightEdgeRight,
     /// Review: write the adjudicated gold project.
     SaveGold,
+    /// Review: drop the stale decisions from the adjudication file (on the next save).
+    DismissStale,
     /// Review: show the agreement table.
     ShowAgreement,
+    /// Review: each annotator's progress and each document's overlap (as `qalam status`).
+    ShowTeam,
     /// Show the keyboard shortcut sheet.
     ShowShortcuts,
 }
@@ -228,6 +250,12 @@ impl UiCommand {
                 Always,
             ),
             UiCommand::Find => info("Find", keys![CMD => Key::F], Some(Edit), Labeling),
+            UiCommand::CorpusSearch => info(
+                "Search all documents…",
+                keys![CMD_SHIFT => Key::F],
+                Some(Edit),
+                Labeling,
+            ),
             UiCommand::DeleteSelection => info(
                 "Delete selected span or relation",
                 keys![NONE => Key::Delete, NONE => Key::Backspace],
@@ -251,6 +279,12 @@ impl UiCommand {
                 keys![CMD => Key::PageUp],
                 Some(View),
                 Always,
+            ),
+            UiCommand::NextUnfinished => info(
+                "Next unfinished document",
+                keys![CMD_SHIFT => Key::PageDown],
+                Some(View),
+                Labeling,
             ),
             UiCommand::ZoomIn => info(
                 "Zoom in",
@@ -280,11 +314,24 @@ impl UiCommand {
                 Text,
             ),
             UiCommand::ConfirmLink => info(
-                "Link to the proposed target",
+                "Link to the proposed target, else accept the suggestion",
                 keys![NONE => Key::Enter],
                 None,
                 Text,
             ),
+            UiCommand::RejectSuggestion => info(
+                "Reject the suggestion (also Backspace / Delete when no span is selected)",
+                keys![NONE => Key::X],
+                None,
+                Text,
+            ),
+            UiCommand::AcceptParagraphSuggestions => info(
+                "Accept every suggestion in the paragraph",
+                keys![SHIFT => Key::Enter],
+                None,
+                Text,
+            ),
+            UiCommand::ToggleSuggestions => info("Show suggestions", &[], Some(View), Labeling),
             UiCommand::LeftEdgeLeft => info(
                 "Span: left edge one character left",
                 keys![SHIFT => Key::ArrowLeft],
@@ -387,15 +434,48 @@ impl UiCommand {
                 Some(Review),
                 Scope::Review,
             ),
+            UiCommand::ReviewLeftEdgeLeft => info(
+                "Reviewer's span: left edge one character left",
+                keys![SHIFT => Key::ArrowLeft],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::ReviewLeftEdgeRight => info(
+                "Reviewer's span: left edge one character right",
+                keys![SHIFT => Key::ArrowRight],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::ReviewRightEdgeLeft => info(
+                "Reviewer's span: right edge one character left",
+                keys![ALT => Key::ArrowLeft],
+                None,
+                Scope::Review,
+            ),
+            UiCommand::ReviewRightEdgeRight => info(
+                "Reviewer's span: right edge one character right",
+                keys![ALT => Key::ArrowRight],
+                None,
+                Scope::Review,
+            ),
             UiCommand::SaveGold => info(
                 "Save gold as…",
                 keys![CMD_SHIFT => Key::G],
                 Some(Review),
                 Scope::Review,
             ),
+            UiCommand::DismissStale => {
+                info("Dismiss stale decisions", &[], Some(Review), Scope::Review)
+            }
             UiCommand::ShowAgreement => info(
                 "Agreement…",
                 keys![CMD_SHIFT => Key::A],
+                Some(Review),
+                Scope::Review,
+            ),
+            UiCommand::ShowTeam => info(
+                "Team progress…",
+                keys![CMD_SHIFT => Key::T],
                 Some(Review),
                 Scope::Review,
             ),

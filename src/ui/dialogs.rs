@@ -110,6 +110,17 @@ pub enum Dialog {
         /// The table's text.
         text: String,
     },
+    /// Mark every hit of a corpus search, across several documents?
+    MarkCorpusHits {
+        /// The label to give them.
+        label: String,
+        /// How many spans that adds.
+        spans: usize,
+        /// In how many documents.
+        documents: usize,
+        /// The search the hits come from.
+        generation: u64,
+    },
 }
 
 impl Dialog {
@@ -148,6 +159,13 @@ pub enum DialogOutcome {
         purpose: PromptPurpose,
         /// The text, trimmed and not empty.
         text: String,
+    },
+    /// Mark every hit of corpus search `generation` as `label`.
+    MarkCorpusHits {
+        /// The label.
+        label: String,
+        /// The search the hits come from.
+        generation: u64,
     },
 }
 
@@ -273,6 +291,28 @@ fn body(ui: &mut egui::Ui, dialog: &mut Dialog, schema: Option<&Schema>) -> Opti
             if ui.button("Close").clicked() {
                 out = Some(DialogOutcome::Closed);
             }
+        }
+        Dialog::MarkCorpusHits {
+            label,
+            spans,
+            documents,
+            generation,
+        } => {
+            ui.heading("Mark all hits");
+            ui.label(format!(
+                "Add {spans} \"{label}\" span(s) in {documents} documents? One undo (Ctrl+Z) removes them all."
+            ));
+            ui.horizontal(|ui| {
+                if ui.button(format!("Mark {spans} hits")).clicked() {
+                    out = Some(DialogOutcome::MarkCorpusHits {
+                        label: label.clone(),
+                        generation: *generation,
+                    });
+                }
+                if ui.button("Cancel").clicked() {
+                    out = Some(DialogOutcome::Closed);
+                }
+            });
         }
         Dialog::Shortcuts => {
             ui.heading("Keyboard shortcuts");

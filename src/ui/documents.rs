@@ -1,9 +1,11 @@
 //! The labeling mode's document list: each document's title (drawn by the bidi engine: titles
-//! are document text), status and span count, "n of N done", and the shown document's status.
-//! Rows have a fixed height and only the visible ones are built, so a corpus of thousands of
-//! documents costs no more per frame than a dozen.
+//! are document text), status and span count, "n of N done", and the shown document's status;
+//! a filter by status and by title or text, and a sort. Rows have a fixed height and only the
+//! visible ones are built, so a corpus of thousands of documents costs no more per frame than
+//! a dozen.
 
 use super::labeling::Intent;
+use crate::model::doclist::{DocFilter, DocSort};
 use crate::model::{DocStatus, Project};
 use crate::text::{BidiLabel, TextEngine};
 
@@ -18,6 +20,11 @@ pub struct ListView {
     /// Scroll the shown document's row into view if it is not (set when the document changed
     /// by key, search or undo).
     pub reveal: bool,
+    /// Which documents are listed, in which order.
+    pub filter: DocFilter,
+    /// The documents listed, by index, in list order: `filter` applied to the project (kept up
+    /// to date by the labeling mode before each frame and before stepping through the list).
+    pub order: Vec<usize>,
 }
 
 /// The document list, with the shown document (`current`) outlined.
@@ -49,18 +56,26 @@ pub fn document_list(
             out.push(Intent::SetStatus(status));
         }
     }
+    filter_row(ui, engine, &mut view.filter);
+    let n = project.documents.len();
+    if view.order.len() != n || !view.filter.is_identity() {
+        ui.label(format!("{} of {n} listed", view.order.len()));
+    }
     ui.separator();
     let mut area = egui::ScrollArea::vertical()
         .id_salt("document_list")
         .auto_shrink([false, false]);
-    if std::mem::take(&mut view.reveal) && !view.visible.contains(&current) {
-        let top = current as f32 * (ROW_HEIGHT + ui.spacing().item_spacing.y);
+    let row_of_current = view.order.iter().position(|&i| i == current);
+    if std::mem::take(&mut view.reveal)
+        && let Some(row) = row_of_current.filter(|r| !view.visible.contains(r))
+    {
+        let top = row as f32 * (ROW_HEIGHT + ui.spacing().item_spacing.y);
         area = area.vertical_scroll_offset((top - ui.available_height() / 2.0).max(0.0));
     }
-    area.show_rows(ui, ROW_HEIGHT, project.documents.len(), |ui, range| {
+    area.show_rows(ui, ROW_HEIGHT, view.order.len(), |ui, range| {
         // The first and last rows may be cut by the edges: only whole ones count as visible.
         view.visible = range.start + 1..range.end.saturating_sub(1);
-        for i in range {
+        for &i in &view.order[range] {
             let d = &project.documents[i];
             let title = if d.title.is_empty() {
                 d.id.as_str()
@@ -109,4 +124,48 @@ pub fn document_list(
         }
     });
     out
+}
+
+/// The filter controls: status, title or text (shown as it reads, since egui's field draws
+/// Arabic in the wrong order), and sort.
+fn filter_row(ui: &mut egui::Ui, engine: &mut TextEngine, filter: &mut DocFilter) {
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("Show")
+            .selected_text(filter.status.map_or("all", DocStatus::label))
+            .width(90.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut filter.status, None, "all");
+                for st in [DocStatus::Todo, DocStatus::InProgress, DocStatus::Done] {
+                    ui.selectable_value(&mut filter.status, Some(st), st.label());
+                }
+            })
+            .response
+            .on_hover_text("Show documents with this status");
+        egui::ComboBox::from_label("Sort")
+            .selected_text(filter.sort.label())
+            .width(110.0)
+            .show_ui(ui, |ui| {
+                for s in DocSort::ALL {
+                    ui.selectable_value(&mut filter.sort, s, s.label());
+                }
+            })
+            .response
+            .on_hover_text("Order of the list");
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Filter:");
+        ui.add(
+            egui::TextEdit::singleline(&mut filter.query)
+                .desired_width(f32::INFINITY)
+                .hint_text("title or text"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Ignores diacritics, tatweel and letter variants, as search does");
+    });
+    if !filter.query.is_empty() {
+        BidiLabel::new(&filter.query)
+            .max_width(ui.available_width())
+            .font_size(14.0)
+            .show(ui, engine);
+    }
 }

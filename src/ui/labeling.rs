@@ -9,6 +9,7 @@ use std::sync::Arc;
 use egui::{Color32, Event, Key, Pos2, Rect, Stroke};
 
 use crate::model::actions::Edge;
+use crate::model::proposed::{ShownSuggestion, SuggestionKey};
 use crate::model::{DocStatus, Document, Project, RelationId, Schema, SearchIndex, SpanId};
 use crate::text::{BidiLabel, DocumentView, DocumentViewState, SpanHighlight, TextEngine};
 
@@ -69,6 +70,8 @@ pub enum Intent {
     StepHit(isize),
     /// Show document `i` (its own selection and scroll position come back with it).
     OpenDocument(usize),
+    /// Make this suggestion the one Enter, X and label keys act on (a click on it), or none.
+    FocusSuggestion(Option<SuggestionKey>),
     /// Tell the user something (a click that could not do what they meant).
     Say(String),
 }
@@ -122,6 +125,10 @@ pub struct DocUi {
     pub edge_drag: Option<(SpanId, Edge)>,
     /// Alt was held while the current text selection was made.
     pub exact_selection: bool,
+    /// The suggestion stepped to with Tab or clicked: Enter accepts it, X rejects it.
+    pub focused_suggestion: Option<SuggestionKey>,
+    /// The suggestion under the pointer last frame.
+    pub hovered_suggestion: Option<SuggestionKey>,
 }
 
 /// The search bar's query: one for all documents (each keeps its own hits).
@@ -196,6 +203,9 @@ pub struct LabelingUi {
     /// Span highlights of the shown document, and the (document, history state, span count)
     /// they were built for.
     highlights: (Option<(usize, u64, usize)>, Vec<SpanHighlight>),
+    /// Outlines of the shown document's suggestions (ids: index in the list), and the list
+    /// they were built for.
+    suggestion_marks: (Option<Arc<Vec<ShownSuggestion>>>, Vec<SpanHighlight>),
 }
 
 /// The label's display colour.
@@ -407,6 +417,7 @@ pub fn document_area(
     doc_ui: &mut DocUi,
     shared: &mut LabelingUi,
     font_size: f32,
+    suggestions: &Arc<Vec<ShownSuggestion>>,
 ) -> Vec<Intent> {
     let mut out = Vec::new();
     let Some(doc) = project.documents.get(doc_index) else {
@@ -448,6 +459,41 @@ pub fn document_area(
             .collect();
         shared.highlights = (Some(key), spans);
     }
+    let fresh = shared
+        .suggestion_marks
+        .0
+        .as_ref()
+        .is_some_and(|l| Arc::ptr_eq(l, suggestions));
+    if !fresh {
+        // One colour per label; the name is what a screen reader says (computed once here,
+        // not per frame).
+        let mut colors: HashMap<&str, Color32> = HashMap::new();
+        let marks = suggestions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let g = &s.suggestion;
+                let color = *colors
+                    .entry(g.label.as_str())
+                    .or_insert_with(|| label_color(project, &g.label));
+                let label = format!("suggested {}: {}", g.label, g.text).into();
+                SpanHighlight {
+                    id: i as u64,
+                    start: g.start,
+                    end: g.end,
+                    color,
+                    label,
+                    lane: None,
+                }
+            })
+            .collect();
+        shared.suggestion_marks = (Some(Arc::clone(suggestions)), marks);
+    }
+    let focused = doc_ui
+        .focused_suggestion
+        .as_ref()
+        .and_then(|k| suggestions.iter().position(|s| s.is(k)))
+        .map(|i| i as u64);
     let spans = &shared.highlights.1;
     let mut extra = doc_ui.search.hits.clone();
     if let Some(c) = doc_ui.link_candidate.and_then(|id| doc.span(id)) {
@@ -458,9 +504,12 @@ pub fn document_area(
         .spans(spans)
         .selected_span(selected)
         .extra_highlights(&extra)
+        .suggestions(&shared.suggestion_marks.1, focused)
         .font_size(font_size)
         .show(ui, engine, &mut doc_ui.view);
     shared.doc_view_id = Some(view_out.response.id);
+    let key_of = |i: u64| suggestions.get(i as usize).map(ShownSuggestion::key);
+    doc_ui.hovered_suggestion = view_out.hovered_suggestion.and_then(key_of);
     doc_ui.exact_selection = view_out.alt_held_during_selection;
 
     // Relation connectors: all of them in small documents, else those of the selection.
@@ -571,6 +620,11 @@ pub fn document_area(
                     allowed.join(" or ")
                 ))),
             }
+        } else if clicked.is_empty()
+            && let Some(k) = view_out.clicked_suggestion.and_then(key_of)
+        {
+            // A click on a suggestion (and no span) makes it the one Enter and X act on.
+            out.push(Intent::FocusSuggestion(Some(k)));
         } else if clicked.is_empty() {
             out.push(Intent::SelectSpan(None));
         } else {

@@ -4,11 +4,13 @@
 //! - [`commands`]: the command table (titles, shortcuts, menus, scopes) and key dispatch;
 //! - [`menu`], [`status`], [`dialogs`]: the window's chrome;
 //! - [`labeling`], [`details`], [`documents`]: the labeling mode's views and per-document state;
+//! - [`corpus_search`]: the "Search all documents" window;
 //! - [`review`]: the review mode's views and per-document state.
 //!
 //! The functions below lay out a whole frame of each mode.
 
 pub mod commands;
+pub mod corpus_search;
 pub mod details;
 pub mod dialogs;
 pub mod documents;
@@ -103,6 +105,8 @@ pub struct LabelingFrame<'a> {
     pub shared: &'a mut labeling::LabelingUi,
     /// Document text size in points.
     pub font_size: f32,
+    /// The shown document's suggestions, in text order.
+    pub suggestions: &'a std::sync::Arc<Vec<crate::model::proposed::ShownSuggestion>>,
 }
 
 /// A labeling frame: label and search bars, document list, details and annotation list, and
@@ -119,6 +123,7 @@ pub fn labeling_frame(
         doc,
         shared,
         font_size,
+        suggestions,
     } = f;
     let mut out = Vec::new();
     egui::Panel::top("tools").exact_size(64.0).show(ui, |ui| {
@@ -172,6 +177,7 @@ pub fn labeling_frame(
             doc,
             shared,
             font_size,
+            suggestions,
         ));
     });
     out

@@ -19,12 +19,28 @@ pub enum ReviewIntent {
     SelectDifference(usize),
     /// Record a decision on the shown difference.
     Decide(Decision),
+    /// Dismiss the stale decisions (they leave the adjudication file on the next save).
+    DismissStale,
     /// Add a comment to file `file`'s review.
     Comment {
         /// The file (lane).
         file: usize,
         /// The comment.
         comment: Comment,
+    },
+    /// Add a span no annotator made over this selection (snapped to words) with this label.
+    AddSpan {
+        /// The selected code points.
+        range: std::ops::Range<usize>,
+        /// The label.
+        label: String,
+    },
+    /// Remove a span the reviewer added.
+    RemoveSpan {
+        /// Index into the adjudication's documents.
+        document: usize,
+        /// The span.
+        key: crate::review::SpanKey,
     },
     /// Set file `file`'s verdict on document `doc_id`.
     Verdict {
@@ -56,6 +72,9 @@ pub struct ReviewDocUi {
 
 /// Span ids in the comparison view carry their file: file in the high bits.
 const FILE_SHIFT: u32 = 40;
+
+/// The colour of the reviewer's own spans.
+pub const REVIEWER_COLOR: Color32 = Color32::from_rgb(0x1f, 0x77, 0xb4);
 
 /// The comparison colour of each kind of (dis)agreement.
 pub fn agreement_color(a: SpanAgreement) -> Color32 {
@@ -94,14 +113,7 @@ pub fn decision_text(d: &Decision, names: &[String]) -> String {
     }
 }
 
-/// The decision that keeps file `k`'s reading.
-pub fn keep_file(k: usize) -> Decision {
-    match k {
-        0 => Decision::PickLeft,
-        1 => Decision::PickRight,
-        _ => Decision::Pick(k),
-    }
-}
+pub use crate::review::keep_file;
 
 /// Top bar: legend, lanes and each file's verdict on the shown document.
 pub fn review_bar(ui: &mut egui::Ui, r: &ReviewSession) -> Vec<ReviewIntent> {
@@ -235,11 +247,29 @@ pub fn review_side(
         return out;
     };
     let diffs = r.differences_in(r.current);
-    let undecided = adj.undecided().count();
-    ui.label(format!(
-        "{} here; {undecided} undecided in all documents",
-        diffs.len()
-    ));
+    ui.label(egui::RichText::new(format!("{} ({} here)", r.progress_text(), diffs.len())).strong());
+    if !r.stale.is_empty() {
+        egui::CollapsingHeader::new(format!(
+            "{} stale decision(s): an annotator's file changed",
+            r.stale.len()
+        ))
+        .id_salt("stale_decisions")
+        .show(ui, |ui| {
+            for s in &r.stale {
+                ui.label(&s.reason);
+            }
+            if ui
+                .button(crate::ui::commands::UiCommand::DismissStale.title())
+                .clicked()
+            {
+                out.push(ReviewIntent::DismissStale);
+            }
+        });
+    }
+    added_spans(ui, r, rui, &mut out);
+    egui::CollapsingHeader::new("Label confusion")
+        .id_salt("label_confusion")
+        .show(ui, |ui| confusion_grid(ui, r.confusion()));
     egui::ScrollArea::vertical()
         .id_salt("differences")
         .auto_shrink([false, false])
@@ -297,6 +327,9 @@ pub fn review_side(
                             out.push(ReviewIntent::Decide(Decision::DropBoth));
                         }
                     });
+                    if diff.relation.is_none() {
+                        edit_controls(ui, engine, r, diff, adj.decision(d), &mut out);
+                    }
                 }
                 ui.separator();
             }
@@ -409,6 +442,31 @@ pub fn review_central(
             });
         }
     }
+    // The reviewer's own spans (edited readings and added spans) in a lane after the files'.
+    if let (Some(adj), Some(doc)) = (
+        &r.adjudication,
+        r.documents.get(r.current).and_then(|d| d.adjudication_doc),
+    ) {
+        let lane = docs.len();
+        let edited =
+            r.differences_in(r.current)
+                .into_iter()
+                .filter_map(|d| match adj.decision(d)? {
+                    Decision::Edit(range, label) => Some((range.clone(), label.clone())),
+                    _ => None,
+                });
+        let added = adj.added(doc).map(|k| (k.start..k.end, k.label.clone()));
+        for (i, (range, label)) in edited.chain(added).enumerate() {
+            spans.push(SpanHighlight {
+                id: ((lane as u64) << FILE_SHIFT) | (i as u64 + 1),
+                start: range.start,
+                end: range.end,
+                color: REVIEWER_COLOR,
+                label: format!("reviewer: {label}").into(),
+                lane: Some(lane),
+            });
+        }
+    }
     let extra: Vec<std::ops::Range<usize>> = rui
         .difference
         .and_then(|d| Some(r.adjudication.as_ref()?.differences().get(d)?.range()))
@@ -429,4 +487,196 @@ pub fn review_central(
             .map(|id| ((id >> FILE_SHIFT) as usize, id & ((1 << FILE_SHIFT) - 1)));
     }
     Some(out.response.id)
+}
+
+/// The label confusion table as a heat map: one cell per (row label, column label), shaded
+/// by its share of the largest count, with the count written in it.
+pub fn confusion_grid(ui: &mut egui::Ui, table: &crate::review::confusion::ConfusionTable) {
+    let m = &table.pooled;
+    let name = |i: usize| table.annotators.get(i).map_or("?", String::as_str);
+    ui.label(match table.pairs.as_slice() {
+        [(a, b, _)] => format!("Tokens: rows {}, columns {}", name(*a), name(*b)),
+        pairs => format!(
+            "Tokens, {} pairs pooled: rows the earlier file of each pair",
+            pairs.len()
+        ),
+    });
+    let n = table.labels.len();
+    let cell = egui::vec2(44.0, 22.0);
+    let head = 64.0;
+    let size = egui::vec2(head + cell.x * n as f32, cell.y * (n as f32 + 1.0));
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let max = m.max().max(1) as f32;
+    let text_color = ui.visuals().text_color();
+    let font = egui::FontId::proportional(11.0);
+    for (j, l) in table.labels.iter().enumerate() {
+        let short: String = l.chars().take(7).collect();
+        let at = rect.min + egui::vec2(head + cell.x * (j as f32 + 0.5), cell.y * 0.5);
+        painter.text(
+            at,
+            egui::Align2::CENTER_CENTER,
+            short,
+            font.clone(),
+            text_color,
+        );
+    }
+    for (i, row) in m.cells.iter().enumerate() {
+        let y = cell.y * (i as f32 + 1.0);
+        let short: String = table.labels[i].chars().take(9).collect();
+        painter.text(
+            rect.min + egui::vec2(2.0, y + cell.y * 0.5),
+            egui::Align2::LEFT_CENTER,
+            short,
+            font.clone(),
+            text_color,
+        );
+        for (j, &count) in row.iter().enumerate() {
+            let min = rect.min + egui::vec2(head + cell.x * j as f32, y);
+            let r = egui::Rect::from_min_size(min, cell).shrink(1.0);
+            let share = count as f32 / max;
+            // Agreement (the diagonal) in green, confusion in red; stronger for larger counts.
+            let base = if i == j {
+                egui::Color32::from_rgb(0x2c, 0xa0, 0x2c)
+            } else {
+                egui::Color32::from_rgb(0xd6, 0x27, 0x28)
+            };
+            let alpha = if count == 0 {
+                0
+            } else {
+                (40.0 + 215.0 * share) as u8
+            };
+            painter.rect_filled(r, 2.0, base.gamma_multiply_u8(alpha));
+            let ink = if share > 0.5 {
+                egui::Color32::WHITE
+            } else {
+                text_color
+            };
+            painter.text(
+                r.center(),
+                egui::Align2::CENTER_CENTER,
+                count.to_string(),
+                font.clone(),
+                ink,
+            );
+        }
+    }
+}
+
+/// The schema's span labels (of the first file).
+fn label_names(r: &ReviewSession) -> Vec<String> {
+    r.projects
+        .first()
+        .map(|p| {
+            p.schema
+                .span_labels
+                .iter()
+                .map(|l| l.name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// For the shown span difference: take an annotator's span to adjust (Shift/Alt+arrows move
+/// its edges), and relabel the reviewer's span.
+fn edit_controls(
+    ui: &mut egui::Ui,
+    engine: &mut TextEngine,
+    r: &ReviewSession,
+    diff: &crate::review::Difference,
+    decision: Option<&Decision>,
+    out: &mut Vec<ReviewIntent>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        for c in &diff.spans {
+            let who: Vec<&str> = c
+                .annotators
+                .iter()
+                .filter_map(|a| r.names.get(*a).map(String::as_str))
+                .collect();
+            let text = format!("Edit {}'s {} span", who.join("+"), c.key.label);
+            if ui.button(text).clicked() {
+                out.push(ReviewIntent::Decide(Decision::Edit(
+                    c.key.start..c.key.end,
+                    c.key.label.clone(),
+                )));
+            }
+        }
+    });
+    let Some(Decision::Edit(range, label)) = decision else {
+        return;
+    };
+    ui.label(format!(
+        "Reviewer's span {}..{} (Shift+arrows: left edge, Alt+arrows: right edge)",
+        range.start, range.end
+    ));
+    if let Some(text) = r.text(r.current).and_then(|t| {
+        let s: String = t
+            .chars()
+            .skip(range.start)
+            .take(range.end - range.start)
+            .collect();
+        (!s.is_empty()).then_some(s)
+    }) {
+        BidiLabel::new(&text)
+            .max_width(ui.available_width())
+            .font_size(14.0)
+            .show(ui, engine);
+    }
+    let mut chosen = label.clone();
+    egui::ComboBox::from_label("Label of the reviewer's span")
+        .selected_text(chosen.as_str())
+        .show_ui(ui, |ui| {
+            for l in label_names(r) {
+                ui.selectable_value(&mut chosen, l.clone(), l);
+            }
+        });
+    if chosen != *label {
+        out.push(ReviewIntent::Decide(Decision::Edit(range.clone(), chosen)));
+    }
+}
+
+/// The spans the reviewer added to the shown document, and adding one over the selection.
+fn added_spans(
+    ui: &mut egui::Ui,
+    r: &ReviewSession,
+    rui: &ReviewDocUi,
+    out: &mut Vec<ReviewIntent>,
+) {
+    let (Some(adj), Some(doc)) = (
+        &r.adjudication,
+        r.documents.get(r.current).and_then(|d| d.adjudication_doc),
+    ) else {
+        return;
+    };
+    ui.separator();
+    ui.label(egui::RichText::new("Spans no annotator made").strong());
+    for key in adj.added(doc) {
+        ui.horizontal(|ui| {
+            ui.label(format!("{} {}..{}", key.label, key.start, key.end));
+            if ui.small_button("Remove").clicked() {
+                out.push(ReviewIntent::RemoveSpan {
+                    document: doc,
+                    key: key.clone(),
+                });
+            }
+        });
+    }
+    match rui.view.selection().filter(|s| s.start < s.end) {
+        None => {
+            ui.label("Select text in the document to add a span there.");
+        }
+        Some(range) => {
+            ui.horizontal_wrapped(|ui| {
+                for l in label_names(r) {
+                    if ui.button(format!("Add {l}")).clicked() {
+                        out.push(ReviewIntent::AddSpan {
+                            range: range.clone(),
+                            label: l,
+                        });
+                    }
+                }
+            });
+        }
+    }
 }

@@ -138,6 +138,7 @@ pub fn generated_project() -> Project {
                 kind: "attributed_to".into(),
                 from: *c,
                 to: *s,
+                annotator: String::new(),
             });
         }
         d.normalize_order();
