@@ -135,7 +135,7 @@ pub struct Suggestions {
     /// Whom workers wake: the last window context given.
     waker: Option<egui::Context>,
     /// The learner being built, with the spans it learned from.
-    learner_job: Option<Receiver<(Learner, HashSet<Taught>)>>,
+    learner_job: Option<Receiver<BuiltLearner>>,
     /// Spans the learner has been taught.
     taught: HashSet<Taught>,
     /// Span count of each document when last taught: an edit elsewhere (marking a corpus
@@ -209,6 +209,10 @@ fn capped(
     list
 }
 
+/// What the learner's worker hands back: the index, the spans it was taught, and the
+/// documents it read (to tell which were edited meanwhile).
+type BuiltLearner = (Learner, HashSet<Taught>, Vec<Arc<Document>>);
+
 impl Suggestions {
     /// Starts building the learner's index over `project` on a worker thread.
     pub fn start_learner(&mut self, project: &Project, waker: Option<egui::Context>) {
@@ -228,7 +232,7 @@ impl Suggestions {
                 })
                 .collect();
             // The window may have closed the project meanwhile.
-            let _ = tx.send((learner, taught));
+            let _ = tx.send((learner, taught, snapshot.documents));
             wake(&waker);
         });
         self.learner_job = Some(rx);
@@ -364,12 +368,22 @@ impl Suggestions {
         }
         if let Some(rx) = &self.learner_job {
             match rx.try_recv() {
-                Ok((learner, taught)) => {
+                Ok((learner, taught, indexed)) => {
                     self.learner = Some(Arc::new(RwLock::new(learner)));
                     self.taught = taught;
                     self.learner_job = None;
-                    // Spans made while the index was built.
-                    for i in 0..project.documents.len() {
+                    // Spans made while the index was built: only documents edited since (an
+                    // edit copies the shared document) are looked at, not the corpus's
+                    // hundreds of thousands of spans.
+                    self.counts = indexed.iter().map(|d| d.spans.len()).collect();
+                    let edited: Vec<usize> = project
+                        .documents
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, d)| indexed.get(*i).is_none_or(|old| !Arc::ptr_eq(old, d)))
+                        .map(|(i, _)| i)
+                        .collect();
+                    for i in edited {
                         self.teach_document(project, i);
                     }
                     self.lessons += 1;
