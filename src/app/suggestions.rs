@@ -153,8 +153,19 @@ pub struct Suggestions {
     list_job: Option<Receiver<(ShownKey, Vec<Shown>)>>,
 }
 
-/// A span taught: document, label, start, end.
-type Taught = (usize, String, usize, usize);
+/// A span taught: document, label (its index in the schema, see [`label_key`]), start, end.
+/// No strings: a corpus has hundreds of thousands of spans.
+type Taught = (usize, usize, usize, usize);
+
+/// A label's index among the schema's span labels (one past them for a label the schema
+/// lacks, which validation reports anyway).
+fn label_key(schema: &Schema, label: &str) -> usize {
+    schema
+        .span_labels
+        .iter()
+        .position(|l| l.name == label)
+        .unwrap_or(schema.span_labels.len())
+}
 
 impl Default for Suggestions {
     fn default() -> Self {
@@ -221,6 +232,7 @@ impl Suggestions {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let learner = Learner::new(&snapshot);
+            let schema = &snapshot.schema;
             let taught = snapshot
                 .documents
                 .iter()
@@ -228,7 +240,7 @@ impl Suggestions {
                 .flat_map(|(i, d)| {
                     d.spans
                         .iter()
-                        .map(move |s| (i, s.label.clone(), s.start, s.end))
+                        .map(move |s| (i, label_key(schema, &s.label), s.start, s.end))
                 })
                 .collect();
             // The window may have closed the project meanwhile.
@@ -407,7 +419,10 @@ impl Suggestions {
         }
         self.counts[i] = doc.spans.len();
         for s in &doc.spans {
-            if self.taught.insert((i, s.label.clone(), s.start, s.end)) {
+            if self
+                .taught
+                .insert((i, label_key(&project.schema, &s.label), s.start, s.end))
+            {
                 self.queued.push(Lesson::Teach(i, s.clone()));
             }
         }
