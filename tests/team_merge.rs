@@ -299,6 +299,33 @@ fn a_file_that_does_not_parse_is_left_alone() {
 }
 
 #[test]
+fn a_document_with_another_text_under_the_same_id_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (o, a, b) = (
+        dir.path().join("o.ron"),
+        dir.path().join("a.ron"),
+        dir.path().join("b.ron"),
+    );
+    project::save(&o, &base(), SaveGuard::Force).expect("save");
+    project::save(&a, &base(), SaveGuard::Force).expect("save");
+    // Theirs holds document d1 over another text (a valid project of its own).
+    let mut other = Project::new("team", "mona");
+    other
+        .documents
+        .push(qalam::model::Document::new("d1", "t", "", format!("{TEXT} وأضاف.")).into());
+    project::save(&b, &other, SaveGuard::Force).expect("save");
+    let before = fs::read(&a).expect("read");
+    let out = qalam(&["merge-driver", s(&o), s(&a), s(&b), "team/ali.ron"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("document \"d1\" has another text in theirs than in base"),
+        "{err}"
+    );
+    assert_eq!(fs::read(&a).expect("read"), before, "ours untouched");
+}
+
+#[test]
 fn ron_files_that_are_not_projects_get_git_s_text_merge() {
     let (dir, _) = repo();
     let root = dir.path();

@@ -1471,6 +1471,28 @@ pub fn merge_files(
             .into());
         }
     }
+    // Texts are never edited in Qalam: the same id over another text means the files are not
+    // versions of one project, and span offsets of one side mean nothing over the other.
+    for (x, side, y, other) in [
+        (&o, "base", &a, "ours"),
+        (&o, "base", &b, "theirs"),
+        (&a, "ours", &b, "theirs"),
+    ] {
+        let by_id: HashMap<&str, &Document> =
+            x.documents.iter().map(|d| (d.id.as_str(), &**d)).collect();
+        for d in &y.documents {
+            if let Some(e) = by_id.get(d.id.as_str())
+                && e.text() != d.text()
+            {
+                return Err(TeamError::TextChanged {
+                    path: pathname.to_owned(),
+                    id: d.id.clone(),
+                    side,
+                    other,
+                });
+            }
+        }
+    }
     let outcome = merge(&o, &a, &b);
     let problems: Vec<_> = project::validate(&outcome.project)
         .into_iter()

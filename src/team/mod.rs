@@ -55,6 +55,21 @@ pub enum TeamError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A document has the same id in two versions but not the same text: its annotations'
+    /// offsets cannot be compared, so nothing is merged.
+    #[error(
+        "{path}: document {id:?} has another text in {other} than in {side} (same id, different text); annotations over different texts cannot be merged, so the file was left as it is"
+    )]
+    TextChanged {
+        /// The path git merges (`%P`).
+        path: String,
+        /// The document id.
+        id: String,
+        /// The version read first (`base` or `ours`).
+        side: &'static str,
+        /// The version whose text differs.
+        other: &'static str,
+    },
     /// The merge of the three versions would not be a valid project; nothing was written.
     #[error("{path}: the merged project would not be valid, so it was not written:{}", problem_lines(.problems))]
     MergeInvalid {
