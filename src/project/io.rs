@@ -150,6 +150,17 @@ pub fn save(
     project: &Project,
     guard: SaveGuard<'_>,
 ) -> Result<DiskStamp, ProjectError> {
+    write_guarded(path, &to_ron_string(project)?, guard)
+}
+
+/// Writes already serialized `text` to `path` atomically, as `guard` allows (the rules of
+/// [`save`], shared by every file Qalam writes: projects, review and adjudication files);
+/// returns the new stamp.
+pub fn write_guarded(
+    path: &Path,
+    text: &str,
+    guard: SaveGuard<'_>,
+) -> Result<DiskStamp, ProjectError> {
     match guard {
         SaveGuard::Force => {}
         SaveGuard::CreateNew => {
@@ -167,7 +178,6 @@ pub fn save(
             }
         }
     }
-    let text = to_ron_string(project)?;
     let modified = write_atomic(path, text.as_bytes())?;
     Ok(DiskStamp::new(text.as_bytes(), modified))
 }

@@ -25,7 +25,7 @@ use super::adjudicate::{Adjudication, Decision, Difference, DifferenceKind, Span
 use super::file::ReviewFile;
 use crate::model::text_sha256;
 use crate::project::io::read_limited;
-use crate::project::{DiskStamp, ProjectError, SaveGuard, write_atomic};
+use crate::project::{DiskStamp, ProjectError, SaveGuard};
 
 /// The adjudication-file format version this build writes, and the newest it reads.
 pub const ADJUDICATION_VERSION: u32 = 1;
@@ -706,27 +706,7 @@ pub fn write_guarded(
     text: &str,
     guard: SaveGuard<'_>,
 ) -> Result<DiskStamp, DecisionsError> {
-    match guard {
-        SaveGuard::Force => {}
-        SaveGuard::CreateNew => {
-            if path.symlink_metadata().is_ok() {
-                return Err(ProjectError::AlreadyExists {
-                    path: path.to_owned(),
-                }
-                .into());
-            }
-        }
-        SaveGuard::Unchanged(stamp) => {
-            if !stamp.matches_disk(path)? {
-                return Err(ProjectError::ChangedOnDisk {
-                    path: path.to_owned(),
-                }
-                .into());
-            }
-        }
-    }
-    let modified = write_atomic(path, text.as_bytes())?;
-    Ok(DiskStamp::new(text.as_bytes(), modified))
+    Ok(crate::project::io::write_guarded(path, text, guard)?)
 }
 
 /// Saves `file` to `path` atomically, as guarded by `guard`; returns the new stamp.

@@ -17,7 +17,7 @@ use thiserror::Error;
 
 use crate::model::{Document, Project, Relation, Span, SpanId};
 use crate::project::io::read_limited;
-use crate::project::{DiskStamp, ProjectError, SaveGuard, write_atomic};
+use crate::project::{DiskStamp, ProjectError, SaveGuard};
 
 /// The review-file format version this build writes, and the newest it reads.
 pub const REVIEW_VERSION: u32 = 1;
@@ -392,28 +392,8 @@ pub fn save_review(
     review: &ReviewFile,
     guard: SaveGuard<'_>,
 ) -> Result<DiskStamp, ReviewError> {
-    match guard {
-        SaveGuard::Force => {}
-        SaveGuard::CreateNew => {
-            if path.symlink_metadata().is_ok() {
-                return Err(ProjectError::AlreadyExists {
-                    path: path.to_owned(),
-                }
-                .into());
-            }
-        }
-        SaveGuard::Unchanged(stamp) => {
-            if !stamp.matches_disk(path)? {
-                return Err(ProjectError::ChangedOnDisk {
-                    path: path.to_owned(),
-                }
-                .into());
-            }
-        }
-    }
     let text = review_to_string(review)?;
-    let modified = write_atomic(path, text.as_bytes())?;
-    Ok(DiskStamp::new(text.as_bytes(), modified))
+    Ok(crate::project::io::write_guarded(path, &text, guard)?)
 }
 
 #[cfg(test)]
