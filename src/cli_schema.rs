@@ -213,6 +213,24 @@ fn apply(args: &ApplyArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
         report(&mut out, file, applied, args.dry_run).context("writing to stdout")?;
+        // Review comments name labels and relation types too: they follow the renames.
+        if !args.dry_run && !renames.is_empty() {
+            let rename = |name: &str| renames.get(name).map(str::to_owned);
+            match crate::review::file::follow_renames(file, rename) {
+                Ok(0) => {}
+                Ok(n) => writeln!(
+                    out,
+                    "{}: renamed {} in review comments",
+                    crate::review::file::review_path(file).display(),
+                    plural(n, "name")
+                )
+                .context("writing to stdout")?,
+                Err(e) => {
+                    eprintln!("qalam: {e} (the project itself is saved)");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -17,11 +17,29 @@ pub const AUTOSAVE_SECONDS: f64 = 3.0;
 /// a folder gone) is tried again.
 pub const RETRY_SECONDS: f64 = 5.0;
 
+/// Carries the review file beside the project saved at `path` along with `renames` (in
+/// order); what went wrong, if anything, as one line for the user.
+fn follow_renames(path: &Path, renames: &[(String, String)]) -> Option<String> {
+    if renames.is_empty() {
+        return None;
+    }
+    let rename = |name: &str| crate::review::file::renamed_in_order(renames, name);
+    crate::review::file::follow_renames(path, rename)
+        .err()
+        .map(|e| format!("the review file's comments still use the old names: {e}"))
+}
+
 /// What a finished background write reports.
 #[derive(Debug)]
 pub enum SaveEvent {
-    /// The project was saved to this file (the state it had when the save started).
-    Saved(PathBuf),
+    /// The project was saved to `path` (the state it had when the save started).
+    Saved {
+        /// The file written.
+        path: PathBuf,
+        /// Something beside the project that could not follow it (the review file beside
+        /// it, when labels were renamed); the project itself is saved.
+        warning: Option<String>,
+    },
     /// Saving to `target` failed; `retrying` when it will be tried again by itself.
     SaveFailed {
         /// Where the save was going.
@@ -40,21 +58,27 @@ pub enum SaveEvent {
 /// What a background write is doing.
 #[derive(Debug)]
 enum JobKind {
-    /// Saving the project file: target, whether to overwrite, history state of the snapshot.
+    /// Saving the project file: target, whether to overwrite, history state of the snapshot,
+    /// and the renames it carries to the review file (given back if the save fails).
     Save {
         target: PathBuf,
         force: bool,
         state: u64,
+        renames: Vec<(String, String)>,
     },
     /// Writing the recovery copy of this history state.
     Recovery { state: u64 },
 }
 
+/// What a finished write leaves: the file's new stamp (saves only) and a warning about what
+/// could not follow the project.
+type Written = (Option<DiskStamp>, Option<String>);
+
 /// A write running on a worker thread.
 #[derive(Debug)]
 struct Job {
     kind: JobKind,
-    handle: JoinHandle<Result<Option<DiskStamp>, ProjectError>>,
+    handle: JoinHandle<Result<Written, ProjectError>>,
 }
 
 /// An open project.
@@ -84,6 +108,9 @@ pub struct Session {
     queued_save: Option<(PathBuf, bool)>,
     /// A failed save to try again: (when, target, force).
     retry: Option<(f64, PathBuf, bool)>,
+    /// Names renamed by schema changes (and undone renames, reversed) since the last save,
+    /// in order: the review file beside the project follows them when it is saved.
+    unsaved_renames: Vec<(String, String)>,
 }
 
 impl Session {
@@ -102,6 +129,7 @@ impl Session {
             job: None,
             queued_save: None,
             retry: None,
+            unsaved_renames: Vec::new(),
         }
     }
 
@@ -121,6 +149,7 @@ impl Session {
             job: None,
             queued_save: None,
             retry: None,
+            unsaved_renames: Vec::new(),
         })
     }
 
@@ -142,6 +171,7 @@ impl Session {
             job: None,
             queued_save: None,
             retry: None,
+            unsaved_renames: Vec::new(),
         })
     }
 
@@ -158,17 +188,26 @@ impl Session {
         before: Selection,
         after: Selection,
     ) -> Result<(), EditError> {
-        self.history.apply(&mut self.project, tx, before, after)
+        let renames = tx.renames();
+        self.history.apply(&mut self.project, tx, before, after)?;
+        self.unsaved_renames.extend(renames);
+        Ok(())
     }
 
     /// Undoes the last transaction; returns the selection to show, `None` when there was none.
     pub fn undo(&mut self) -> Result<Option<Selection>, EditError> {
-        self.history.undo(&mut self.project)
+        let renames = self.history.next_undo().map(Transaction::renames);
+        let shown = self.history.undo(&mut self.project)?;
+        self.unsaved_renames.extend(renames.unwrap_or_default());
+        Ok(shown)
     }
 
     /// Redoes the last undone transaction; returns the selection to show, `None` when there was none.
     pub fn redo(&mut self) -> Result<Option<Selection>, EditError> {
-        self.history.redo(&mut self.project)
+        let renames = self.history.next_redo().map(Transaction::renames);
+        let shown = self.history.redo(&mut self.project)?;
+        self.unsaved_renames.extend(renames.unwrap_or_default());
+        Ok(shown)
     }
 
     /// Starts saving to `target`, which becomes the session's path once the save succeeds,
@@ -185,6 +224,8 @@ impl Session {
         let stamp = self.stamp.clone();
         let snapshot = self.project.clone();
         let path = target.to_path_buf();
+        let renames = std::mem::take(&mut self.unsaved_renames);
+        let carried = renames.clone();
         let handle = std::thread::spawn(move || {
             let guard = match (&stamp, same_file, force) {
                 (_, _, true) => SaveGuard::Force,
@@ -195,7 +236,8 @@ impl Session {
             // A stale recovery copy would only offer to restore what is now saved; failing to
             // remove it is harmless because it is older than the file just written.
             let _ = project::remove_recovery(&path);
-            Ok(Some(stamp))
+            let warning = follow_renames(&path, &carried);
+            Ok((Some(stamp), warning))
         });
         let state = self.history.state_id();
         self.job = Some(Job {
@@ -203,6 +245,7 @@ impl Session {
                 target: target.to_path_buf(),
                 force,
                 state,
+                renames,
             },
             handle,
         });
@@ -237,15 +280,30 @@ impl Session {
             })
         });
         let event = match (job.kind, result) {
-            (JobKind::Save { target, state, .. }, Ok(stamp)) => {
+            (JobKind::Save { target, state, .. }, Ok((stamp, warning))) => {
                 self.stamp = stamp;
                 self.path = Some(target.clone());
                 self.history.mark_saved_state(state);
                 self.unwritten = false;
                 self.recovery_state = None;
-                SaveEvent::Saved(target)
+                SaveEvent::Saved {
+                    path: target,
+                    warning,
+                }
             }
-            (JobKind::Save { target, force, .. }, Err(error)) => {
+            (
+                JobKind::Save {
+                    target,
+                    force,
+                    renames,
+                    ..
+                },
+                Err(error),
+            ) => {
+                // The renames wait for the save that succeeds.
+                let later = std::mem::take(&mut self.unsaved_renames);
+                self.unsaved_renames = renames;
+                self.unsaved_renames.extend(later);
                 // The file's own state needs the user (changed on disk, exists already); other
                 // failures may pass (a full disk, a folder coming back), so try again.
                 let retrying = !matches!(
@@ -279,7 +337,7 @@ impl Session {
         self.start_save(target, force);
         loop {
             match self.poll(0.0) {
-                Some(SaveEvent::Saved(path)) => return Ok(path),
+                Some(SaveEvent::Saved { path, .. }) => return Ok(path),
                 Some(SaveEvent::SaveFailed { error, .. }) => {
                     self.retry = None;
                     return Err(error);
@@ -331,8 +389,9 @@ impl Session {
         }
         self.last_recovery_time = now;
         let snapshot = self.project.clone();
-        let handle =
-            std::thread::spawn(move || project::write_recovery(&path, &snapshot).map(|_| None));
+        let handle = std::thread::spawn(move || {
+            project::write_recovery(&path, &snapshot).map(|_| (None, None))
+        });
         self.job = Some(Job {
             kind: JobKind::Recovery { state },
             handle,
@@ -394,7 +453,7 @@ mod tests {
         assert!(s.is_saving());
         // The user goes on working while the file is written.
         set_status(&mut s, DocStatus::InProgress);
-        assert!(matches!(finish(&mut s, 0.0), SaveEvent::Saved(_)));
+        assert!(matches!(finish(&mut s, 0.0), SaveEvent::Saved { .. }));
         assert!(s.is_dirty(), "the later edit is not in the file");
         let on_disk = project::load(&target).expect("load").project;
         assert_eq!(
@@ -424,7 +483,7 @@ mod tests {
         assert!(!s.autosave_tick(12.0), "nothing due: the retry comes later");
         std::fs::create_dir(dir.path().join("gone")).expect("mkdir");
         assert!(s.autosave_tick(10.0 + RETRY_SECONDS));
-        assert!(matches!(finish(&mut s, 20.0), SaveEvent::Saved(p) if p == target));
+        assert!(matches!(finish(&mut s, 20.0), SaveEvent::Saved { path, .. } if path == target));
         assert!(!s.is_dirty());
         assert_eq!(s.path.as_deref(), Some(target.as_path()));
     }
@@ -439,7 +498,7 @@ mod tests {
         s.start_save(&target, false);
         assert!(s.is_saving(), "queued behind the recovery copy");
         assert!(matches!(finish(&mut s, 4.0), SaveEvent::RecoveryWritten));
-        assert!(matches!(finish(&mut s, 4.0), SaveEvent::Saved(_)));
+        assert!(matches!(finish(&mut s, 4.0), SaveEvent::Saved { .. }));
         assert!(!s.is_dirty());
         assert!(
             !project::recovery_path(&target).exists(),

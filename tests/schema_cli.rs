@@ -113,6 +113,9 @@ fn export_show_and_new_with_the_exported_schema() {
     );
 }
 
+/// Spoils a good schema in one way.
+type Spoil = fn(&mut Schema);
+
 #[test]
 fn a_bad_schema_file_is_refused_with_its_position_or_problem() {
     let dir = tempfile::tempdir().expect("dir");
@@ -145,6 +148,49 @@ fn a_bad_schema_file_is_refused_with_its_position_or_problem() {
         stderr(&o)
     );
     assert!(!project.exists());
+
+    // Each kind of mistake is named with its item, and nothing is written.
+    let cases: [(&str, Spoil); 4] = [
+        ("label \"claim\": defined more than once", |s| {
+            s.span_labels[0].name = "claim".into()
+        }),
+        ("label \"entity\": key \"1\" is used twice", |s| {
+            s.span_labels[2].key = "1".into()
+        }),
+        (
+            "relation type \"about\": to names label \"place\", which is not defined",
+            |s| s.relation_types[1].to = vec!["place".into()],
+        ),
+        (
+            "label \"speaker\": colour \"blue\" is not of the form #rrggbb",
+            |s| s.span_labels[0].color = "blue".into(),
+        ),
+    ];
+    for (message, spoil) in cases {
+        let mut schema = Schema::default();
+        spoil(&mut schema);
+        write_schema(&bad, &schema);
+        for args in [
+            vec!["schema", "show", s(&bad)],
+            vec![
+                "new",
+                s(&repo("seeds")),
+                "-o",
+                s(&project),
+                "--schema",
+                s(&bad),
+            ],
+        ] {
+            let o = qalam(&args);
+            assert_eq!(o.status.code(), Some(1), "{args:?}");
+            assert!(
+                stderr(&o).contains(message),
+                "{message:?} not in {}",
+                stderr(&o)
+            );
+        }
+        assert!(!project.exists());
+    }
 }
 
 #[test]
@@ -165,6 +211,46 @@ fn apply_renames_everywhere_and_records_the_revision() {
     qalam::schema::rename_schema(&mut schema, &r);
     let sf = dir.path().join("schema.ron");
     write_schema(&sf, &schema);
+    // A reviewer's comments on a speaker span and on an attributed_to relation.
+    let review_path = qalam::review::file::review_path(&a);
+    {
+        let p = load(&a);
+        let d = p
+            .documents
+            .iter()
+            .find(|d| !d.relations.is_empty())
+            .expect("a document with relations");
+        let speaker = d
+            .spans
+            .iter()
+            .find(|s| s.label == "speaker")
+            .expect("a speaker");
+        let mut review =
+            qalam::review::file::ReviewFile::for_project_file(&a, "rev").expect("review");
+        review.comments.push(qalam::review::file::Comment::on_span(
+            d,
+            speaker,
+            "whole apposition?",
+        ));
+        let rel = d
+            .relations
+            .iter()
+            .find(|r| r.kind == "attributed_to")
+            .expect("relation");
+        review
+            .comments
+            .extend(qalam::review::file::Comment::on_relation(
+                d,
+                rel,
+                "right source?",
+            ));
+        qalam::review::file::save_review(
+            &review_path,
+            &review,
+            qalam::project::SaveGuard::CreateNew,
+        )
+        .expect("save review");
+    }
 
     // Without the renames, the spans labelled speaker are in the way: nothing is written.
     let o = qalam(&["schema", "apply", s(&sf), s(&a)]);
@@ -214,6 +300,20 @@ fn apply_renames_everywhere_and_records_the_revision() {
     assert!(qalam::project::validate(&p).is_empty());
     let text = fs::read_to_string(&a).expect("read");
     assert!(text.contains("        revision: 2,\n"));
+    // The review comments follow, and still find their span and relation.
+    assert!(
+        stdout(&o).contains("a.review.ron: renamed 2 names in review comments"),
+        "{}",
+        stdout(&o)
+    );
+    let (review, _) = qalam::review::file::load_review(&review_path).expect("review");
+    assert_eq!(review.comments.len(), 2);
+    assert!(
+        review.comments.iter().all(|c| c.is_current(&p)),
+        "{review:?}"
+    );
+    let review_text = fs::read_to_string(&review_path).expect("read");
+    assert!(!review_text.contains("\"speaker\""), "{review_text}");
 }
 
 #[test]

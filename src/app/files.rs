@@ -410,8 +410,11 @@ impl QalamApp {
         let event = l.session.poll(now);
         let (writing, dirty) = (l.session.is_writing(), l.session.is_dirty());
         match event {
-            Some(SaveEvent::Saved(path)) => {
-                self.rt.status = format!("Saved {}", path.display());
+            Some(SaveEvent::Saved { path, warning }) => {
+                self.rt.status = match warning {
+                    Some(w) => format!("Saved {}; but {w}", path.display()),
+                    None => format!("Saved {}", path.display()),
+                };
                 self.state.remember(&path);
                 if let Some(then) = self.rt.after_save.take() {
                     self.proceed(ctx, then);

@@ -28,6 +28,8 @@ pub struct Labeling {
     pub corpus: super::corpus_search::CorpusSearch,
     /// Suggestions: the rules', the learner's and the file's pending ones.
     pub suggest: super::suggestions::Suggestions,
+    /// How many annotations use each schema name, and the history state they were counted at.
+    pub(super) schema_counts: Option<(u64, crate::ui::schema_editor::UseCounts)>,
 }
 
 /// The document list's filter results between frames: texts never change while a project is
@@ -51,6 +53,7 @@ impl Labeling {
             list: ListCache::default(),
             corpus: Default::default(),
             suggest: Default::default(),
+            schema_counts: None,
         }
     }
 
@@ -412,6 +415,14 @@ impl Labeling {
             }
             UiCommand::CorpusSearch => {
                 self.corpus.open();
+                return None;
+            }
+            UiCommand::EditSchema => {
+                self.ui.schema_editor.open = true;
+                return None;
+            }
+            UiCommand::ShowGuidelines => {
+                self.ui.guidelines.open = !self.ui.guidelines.open;
                 return None;
             }
             UiCommand::DeleteSelection if self.rejects_on_delete() => {

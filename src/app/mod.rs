@@ -22,6 +22,7 @@ mod export;
 mod files;
 mod labeling;
 mod review;
+mod schema_editor;
 pub mod suggestions;
 
 pub use crate::ui::dialogs::{Dialog, PromptPurpose};
@@ -551,6 +552,8 @@ impl QalamApp {
         let mut label_intents = Vec::new();
         let mut review_intents = Vec::new();
         let mut corpus_intents = Vec::new();
+        let mut schema_intents = Vec::new();
+        let mut guideline_intents = Vec::new();
         match &mut self.rt.mode {
             Mode::Start => crate::ui::empty_frame(ui),
             Mode::Labeling(l) => {
@@ -574,6 +577,22 @@ impl QalamApp {
                     search,
                     &results,
                 );
+                guideline_intents = crate::ui::guidelines::window(
+                    ctx,
+                    engine,
+                    &l.session.project,
+                    &l.ui.guidelines,
+                );
+                if l.ui.schema_editor.open {
+                    let counts = l.use_counts().clone();
+                    schema_intents = crate::ui::schema_editor::window(
+                        ctx,
+                        engine,
+                        &l.session.project,
+                        &counts,
+                        &mut l.ui.schema_editor,
+                    );
+                }
             }
             Mode::Review(r) => {
                 let (session, doc) = r.frame_parts();
@@ -606,6 +625,18 @@ impl QalamApp {
         }
         for i in corpus_intents {
             self.corpus_intent(ctx, i);
+        }
+        if let Mode::Labeling(l) = &mut self.rt.mode {
+            for i in schema_intents {
+                if let Some(said) = l.schema_intent(i) {
+                    self.rt.status = said;
+                }
+            }
+            for i in guideline_intents {
+                match i {
+                    crate::ui::guidelines::GuidelinesIntent::Close => l.ui.guidelines.open = false,
+                }
+            }
         }
         for i in review_intents {
             if let Some(said) = self.review_mut().and_then(|r| r.apply(i)) {

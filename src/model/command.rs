@@ -7,7 +7,10 @@
 
 use thiserror::Error;
 
+use std::sync::Arc;
+
 use super::document::{DocStatus, Document, Project, Relation, RelationId, Span, SpanId};
+use super::schema::Schema;
 use super::suggestion::{Rejection, Suggestion};
 
 /// A primitive, invertible change to one document of a project (documents by index).
@@ -88,6 +91,28 @@ pub enum Edit {
         /// Position in the document's rejections.
         at: usize,
     },
+    /// Replace the schema and, with it, the documents a schema change migrated (annotations
+    /// renamed or removed). Checking the schema itself is the caller's (`crate::schema`);
+    /// here the documents' texts must be unchanged and their spans' labels in the schema.
+    ReplaceSchema {
+        /// The new schema.
+        schema: Box<Schema>,
+        /// The migrated documents, by index; the others are unchanged.
+        documents: Vec<(usize, Arc<Document>)>,
+        /// Names this change renamed, old → new, in order (files that refer to the project's
+        /// annotations by name, such as its review file, follow them).
+        renames: Vec<(String, String)>,
+    },
+}
+
+impl Edit {
+    /// The renames a [`Edit::ReplaceSchema`] makes (empty for every other edit).
+    pub fn renames(&self) -> &[(String, String)] {
+        match self {
+            Edit::ReplaceSchema { renames, .. } => renames,
+            _ => &[],
+        }
+    }
 }
 
 /// Edits applied together as one undo step.
@@ -101,6 +126,16 @@ impl Transaction {
     /// A transaction of one edit.
     pub fn one(edit: Edit) -> Self {
         Transaction { edits: vec![edit] }
+    }
+}
+
+impl Transaction {
+    /// The renames its schema changes make, in order.
+    pub fn renames(&self) -> Vec<(String, String)> {
+        self.edits
+            .iter()
+            .flat_map(|e| e.renames().iter().cloned())
+            .collect()
     }
 }
 
@@ -192,6 +227,9 @@ pub enum EditError {
     /// No rejection at this position of the document's list.
     #[error("no rejection number {0}")]
     NoRejection(usize),
+    /// A schema change would have replaced a document's text.
+    #[error("the schema change would change the text of document number {0}")]
+    TextChanged(usize),
 }
 
 /// Checks a span against its document's text and the schema (not against other spans).
@@ -270,6 +308,34 @@ fn doc_mut(project: &mut Project, doc: usize) -> &mut Document {
     std::sync::Arc::make_mut(&mut project.documents[doc])
 }
 
+/// Swaps in a schema and migrated documents; returns the swap that undoes it.
+fn replace_schema(
+    project: &mut Project,
+    schema: Schema,
+    documents: Vec<(usize, Arc<Document>)>,
+    renames: Vec<(String, String)>,
+) -> Result<Edit, EditError> {
+    for (i, d) in &documents {
+        let old = project.documents.get(*i).ok_or(EditError::NoDocument(*i))?;
+        if old.text() != d.text() {
+            return Err(EditError::TextChanged(*i));
+        }
+        if let Some(s) = d.spans.iter().find(|s| schema.label(&s.label).is_none()) {
+            return Err(EditError::UnknownLabel(s.label.clone()));
+        }
+    }
+    let old_schema = std::mem::replace(&mut project.schema, schema);
+    let old_documents = documents
+        .into_iter()
+        .map(|(i, d)| (i, std::mem::replace(&mut project.documents[i], d)))
+        .collect();
+    Ok(Edit::ReplaceSchema {
+        schema: Box::new(old_schema),
+        documents: old_documents,
+        renames: renames.into_iter().rev().map(|(a, b)| (b, a)).collect(),
+    })
+}
+
 /// Applies one primitive edit and returns its inverse.
 fn apply_edit(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     let doc = match &edit {
@@ -282,12 +348,22 @@ fn apply_edit(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
         | Edit::InsertSuggestion { doc, .. }
         | Edit::DeleteSuggestion { doc, .. }
         | Edit::InsertRejection { doc, .. }
-        | Edit::DeleteRejection { doc, .. } => *doc,
+        | Edit::DeleteRejection { doc, .. } => Some(*doc),
+        Edit::ReplaceSchema { .. } => None,
     };
-    if doc >= project.documents.len() {
+    if let Some(doc) = doc
+        && doc >= project.documents.len()
+    {
         return Err(EditError::NoDocument(doc));
     }
+    // Read only by the edits of one document, which all have an index.
+    let doc = doc.unwrap_or_default();
     match edit {
+        Edit::ReplaceSchema {
+            schema,
+            documents,
+            renames,
+        } => replace_schema(project, *schema, documents, renames),
         Edit::InsertSpan { span, .. } => {
             if project.documents[doc].span(span.id).is_some() {
                 return Err(EditError::DuplicateId(span.id));
@@ -557,6 +633,16 @@ impl History {
                 Err(e)
             }
         }
+    }
+
+    /// The transaction the next undo applies (the one reverting the last step).
+    pub fn next_undo(&self) -> Option<&Transaction> {
+        self.undo.last().map(|r| &r.revert)
+    }
+
+    /// The transaction the next redo applies.
+    pub fn next_redo(&self) -> Option<&Transaction> {
+        self.redo.last().map(|r| &r.revert)
     }
 
     /// Whether there is something to undo.

@@ -396,6 +396,61 @@ pub fn save_review(
     Ok(crate::project::io::write_guarded(path, &text, guard)?)
 }
 
+/// Renames the span labels and relation types the comments of `review` name, by `rename`
+/// (the new name of a name, `None` to keep it). Returns how many names changed.
+pub fn rename_comments(review: &mut ReviewFile, rename: impl Fn(&str) -> Option<String>) -> usize {
+    let mut n = 0;
+    let mut apply = |name: &mut String| {
+        if let Some(new) = rename(name).filter(|new| new != name) {
+            *name = new;
+            n += 1;
+        }
+    };
+    for c in &mut review.comments {
+        match &mut c.target {
+            Target::Document => {}
+            Target::Span(s) => apply(&mut s.label),
+            Target::Relation { kind, from, to, .. } => {
+                apply(kind);
+                apply(&mut from.label);
+                apply(&mut to.label);
+            }
+        }
+    }
+    n
+}
+
+/// Carries the review file beside the project at `project_path` (if there is one) along
+/// with names renamed in the project's schema: `rename` gives a name's new name. The file
+/// is rewritten atomically only when a name changed; returns how many did.
+pub fn follow_renames(
+    project_path: &Path,
+    rename: impl Fn(&str) -> Option<String>,
+) -> Result<usize, ReviewError> {
+    let path = review_path(project_path);
+    if !path.exists() {
+        return Ok(0);
+    }
+    let (mut review, stamp) = load_review(&path)?;
+    let n = rename_comments(&mut review, rename);
+    if n > 0 {
+        save_review(&path, &review, SaveGuard::Unchanged(&stamp))?;
+    }
+    Ok(n)
+}
+
+/// The new name of `name` after `renames` applied one after the other (a name renamed and
+/// later renamed back comes out unchanged); `None` when it ends where it started.
+pub fn renamed_in_order(renames: &[(String, String)], name: &str) -> Option<String> {
+    let mut current = name;
+    for (from, to) in renames {
+        if current == from {
+            current = to;
+        }
+    }
+    (current != name).then(|| current.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,6 +482,48 @@ mod tests {
         assert_eq!(r.find(&moved).map(|s| s.start), Some(14));
         d.spans[0].label = "entity".into();
         assert_eq!(r.find(&d), None);
+    }
+
+    #[test]
+    fn renames_reach_span_and_relation_comments_and_follow_their_order() {
+        let mut d = Document::new("d", "", "", "قال مصدر إن الحملة مستمرة");
+        d.spans.extend(d.make_span(1, "speaker", 4, 8, ""));
+        d.spans.extend(d.make_span(2, "claim", 12, 25, ""));
+        let rel = Relation {
+            id: 1,
+            kind: "attributed_to".into(),
+            from: 2,
+            to: 1,
+            annotator: String::new(),
+        };
+        let mut r = ReviewFile::new("p.ron", "", "rev");
+        r.comments
+            .push(Comment::on_span(&d, &d.spans[0], "whole phrase?"));
+        r.comments
+            .extend(Comment::on_relation(&d, &rel, "right speaker?"));
+        r.comments.push(Comment::on_document(&d, "fine"));
+        let pairs = vec![
+            ("speaker".to_owned(), "source".to_owned()),
+            ("attributed_to".to_owned(), "said_by".to_owned()),
+            ("claim".to_owned(), "x".to_owned()),
+            ("x".to_owned(), "claim".to_owned()),
+        ];
+        let n = rename_comments(&mut r, |name| renamed_in_order(&pairs, name));
+        assert_eq!(
+            n, 3,
+            "the span's label, the relation's type and its target's label"
+        );
+        let Target::Span(s) = &r.comments[0].target else {
+            panic!("a span comment")
+        };
+        assert_eq!(s.label, "source");
+        let Target::Relation { kind, from, to, .. } = &r.comments[1].target else {
+            panic!("a relation comment")
+        };
+        assert_eq!(
+            (kind.as_str(), from.label.as_str(), to.label.as_str()),
+            ("said_by", "claim", "source")
+        );
     }
 
     #[test]

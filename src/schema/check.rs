@@ -1,4 +1,5 @@
-//! What is wrong with a schema on its own: repeated names and keys, relation types and
+//! What is wrong with a schema on its own: repeated names and keys, colours that are not
+//! `#rrggbb`, relation types and
 //! attributes naming labels that do not exist, attributes without values, and guideline
 //! examples whose mark does not lie inside their text.
 
@@ -21,6 +22,12 @@ pub fn check_schema(schema: &Schema) -> Vec<String> {
         }
         if !l.key.is_empty() && !keys.insert(l.key.as_str()) {
             problems.push(format!("{item}: key {:?} is used twice", l.key));
+        }
+        if crate::model::schema::parse_hex_color(&l.color).is_none() {
+            problems.push(format!(
+                "{item}: colour {:?} is not of the form #rrggbb",
+                l.color
+            ));
         }
         problems.extend(example_problems(&item, l));
     }

@@ -10,11 +10,14 @@
 //!   use unless told to drop it;
 //! - [`compare`](mod@compare): the differences between two schemas that make annotations
 //!   incomparable (label sets, relation types, attributes), for `qalam agree` and `review`;
+//! - [`edit`](mod@edit): one change made in the window (Project → Labels…), planned with
+//!   the same rules as `apply`;
 //! - [`show`](mod@show): a readable summary.
 
 pub mod apply;
 pub mod check;
 pub mod compare;
+pub mod edit;
 pub mod file;
 pub mod rename;
 pub mod show;

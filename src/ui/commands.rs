@@ -110,6 +110,10 @@ pub enum UiCommand {
     ShowAgreement,
     /// Review: each annotator's progress and each document's overlap (as `qalam status`).
     ShowTeam,
+    /// Edit the project's labels, relation types and attributes (Project → Labels…).
+    EditSchema,
+    /// Show or hide the annotation guidelines of the project's schema.
+    ShowGuidelines,
     /// Show the keyboard shortcut sheet.
     ShowShortcuts,
 }
@@ -123,6 +127,8 @@ pub enum Menu {
     Edit,
     /// View.
     View,
+    /// Project.
+    Project,
     /// Review.
     Review,
     /// Help.
@@ -136,6 +142,7 @@ impl Menu {
             Menu::File => "File",
             Menu::Edit => "Edit",
             Menu::View => "View",
+            Menu::Project => "Project",
             Menu::Review => "Review",
             Menu::Help => "Help",
         }
@@ -228,7 +235,7 @@ impl UiCommand {
 
     /// This command's row of the table.
     pub const fn info(self) -> CommandInfo {
-        use Menu::{Edit, File, Help, Review, View};
+        use Menu::{Edit, File, Help, Project, Review, View};
         use Scope::{Always, Labeling, Text};
         match self {
             UiCommand::Open => info("Open…", keys![CMD => Key::O], Some(File), Always),
@@ -479,6 +486,13 @@ impl UiCommand {
                 Some(Review),
                 Scope::Review,
             ),
+            UiCommand::EditSchema => info("Labels…", &[], Some(Project), Labeling),
+            UiCommand::ShowGuidelines => info(
+                "Guidelines",
+                keys![NONE => Key::F2],
+                Some(Project),
+                Labeling,
+            ),
             UiCommand::ShowShortcuts => info(
                 "Keyboard shortcuts",
                 keys![NONE => Key::F1, SHIFT => Key::Questionmark, NONE => Key::Questionmark],
@@ -491,6 +505,17 @@ impl UiCommand {
     /// Menu title.
     pub fn title(self) -> &'static str {
         self.info().title
+    }
+
+    /// Keys that commands take without modifiers while labeling, by name (`"X"`, `"Enter"`):
+    /// a label or relation type cannot have one of them as its key.
+    pub fn labeling_keys() -> Vec<&'static str> {
+        UiCommand::all()
+            .filter(|c| c.info().scope.overlaps(Scope::Labeling))
+            .flat_map(|c| c.info().shortcuts.iter())
+            .filter(|s| s.modifiers.is_none())
+            .map(|s| s.logical_key.name())
+            .collect()
     }
 
     /// The displayed shortcut, if any.
@@ -531,7 +556,7 @@ impl UiCommand {
 
     /// Takes this frame's key presses that are shortcuts of commands `enabled` accepts out of
     /// the input and returns those commands, in the order pressed. While a text field has
-    /// focus (`typing`), keys without Ctrl/Cmd belong to the field, except F1 and F6.
+    /// focus (`typing`), keys without Ctrl/Cmd belong to the field, except F1, F2 and F6.
     pub fn pressed(
         ctx: &egui::Context,
         typing: bool,
@@ -554,7 +579,7 @@ impl UiCommand {
                     c.info().shortcuts.iter().any(|s| {
                         let usable = !typing
                             || s.modifiers.command
-                            || matches!(s.logical_key, Key::F1 | Key::F6);
+                            || matches!(s.logical_key, Key::F1 | Key::F2 | Key::F6);
                         usable && Self::matches(s, *key, *physical_key, *modifiers)
                     })
                 });

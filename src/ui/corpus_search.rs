@@ -10,8 +10,8 @@ use egui::{Key, Modifiers};
 
 use super::labeling::label_color;
 use crate::model::Project;
-use crate::model::corpus_search::{CorpusHit, Snippet};
-use crate::text::{BidiLabel, LayoutMetrics, TextEngine};
+use crate::model::corpus_search::CorpusHit;
+use crate::text::{BidiLabel, TextEngine};
 
 /// Height of one hit row, in points: a line of title and up to two of snippet.
 const ROW_HEIGHT: f32 = 70.0;
@@ -317,58 +317,18 @@ fn hit_list(
                 .color(ui.visuals().weak_text_color())
                 .show(&mut child, engine);
             if let Some(s) = &snippet {
-                let drawn = BidiLabel::new(&s.text)
-                    .max_width(inner.width())
-                    .font_size(SNIPPET_SIZE)
-                    .show(&mut child, engine);
-                shade_hit(&child, engine, s, inner.width(), drawn.rect, accent);
+                super::marked::marked_label(
+                    &mut child,
+                    engine,
+                    &s.text,
+                    Some(s.hit.clone()),
+                    SNIPPET_SIZE,
+                    inner.width(),
+                    accent,
+                );
             }
         }
     });
-}
-
-/// Shades the hit inside its snippet, as drawn by [`BidiLabel`] at `width` points into
-/// `drawn`: the same layout (cached by text, width and size), placed as the label places it.
-fn shade_hit(
-    ui: &egui::Ui,
-    engine: &mut TextEngine,
-    hit: &Snippet,
-    width: f32,
-    drawn: egui::Rect,
-    color: egui::Color32,
-) {
-    let ppp = ui.ctx().pixels_per_point();
-    let width = width.max(20.0);
-    let mut metrics = LayoutMetrics::new(SNIPPET_SIZE * ppp, (width * ppp).floor());
-    metrics.line_height_px = (SNIPPET_SIZE * ppp * 1.5).round();
-    let layout = engine.label_layout(&hit.text, metrics);
-    let extent = layout
-        .rows()
-        .iter()
-        .flat_map(|r| r.glyphs.iter().map(|g| (g.x, g.x + g.w)))
-        .fold(None, |acc: Option<(f32, f32)>, (a, b)| {
-            Some(acc.map_or((a, b), |(x0, x1)| (x0.min(a), x1.max(b))))
-        })
-        .map_or(0.0, |(a, b)| b - a);
-    let left = if layout.direction().is_rtl() {
-        metrics.width_px - extent
-    } else {
-        0.0
-    };
-    let origin = [
-        (drawn.min.x * ppp).round() - left,
-        (drawn.min.y * ppp).round(),
-    ];
-    let mut rects = Vec::new();
-    layout.highlight(hit.hit.clone(), &mut rects);
-    let painter = ui.painter();
-    for r in rects {
-        let rect = egui::Rect::from_min_max(
-            egui::pos2((origin[0] + r.min_x) / ppp, (origin[1] + r.min_y) / ppp),
-            egui::pos2((origin[0] + r.max_x) / ppp, (origin[1] + r.max_y) / ppp),
-        );
-        painter.rect_filled(rect, 2.0, color.gamma_multiply(0.3));
-    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,11 @@ pub fn details_panel(
 ) -> Vec<Intent> {
     let mut out = Vec::new();
     ui.heading("Details");
+    // The label button under the pointer shows its guideline before anything else.
+    if let Some(label) = shared.hovered_label.clone() {
+        super::guidelines::guideline_card(ui, engine, project, &label);
+        return out;
+    }
     let Some(span) = state.selected_span.and_then(|id| doc.span(id)) else {
         shared.first_control = None;
         ui.label("Select a span: click it, or Tab through the spans.");
@@ -145,6 +150,13 @@ pub fn details_panel(
     if ui.button("Delete span").clicked() {
         out.push(Intent::DeleteSelected);
     }
+    ui.separator();
+    egui::CollapsingHeader::new("Guideline")
+        .id_salt("span_guideline")
+        .default_open(true)
+        .show(ui, |ui| {
+            super::guidelines::guideline_card(ui, engine, project, &span.label);
+        });
     out
 }
 

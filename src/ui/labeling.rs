@@ -200,6 +200,12 @@ pub struct LabelingUi {
     pub focus_panels: bool,
     /// The document list's scrolling.
     pub list: super::documents::ListView,
+    /// The label whose button the pointer is on (its guideline shows in the details panel).
+    pub hovered_label: Option<String>,
+    /// The Guidelines panel (F2).
+    pub guidelines: super::guidelines::GuidelinesUi,
+    /// The schema editor (Project → Labels…).
+    pub schema_editor: super::schema_editor::SchemaEditorUi,
     /// Span highlights of the shown document, and the (document, history state, span count)
     /// they were built for.
     highlights: (Option<(usize, u64, usize)>, Vec<SpanHighlight>),
@@ -264,8 +270,14 @@ pub fn schema_keys(ctx: &egui::Context, schema: &Schema) -> Vec<Intent> {
 }
 
 /// The label bar: one button per span label (with its key) and per relation type.
-pub fn label_bar(ui: &mut egui::Ui, project: &Project, doc: &DocUi) -> Vec<Intent> {
+pub fn label_bar(
+    ui: &mut egui::Ui,
+    project: &Project,
+    doc: &DocUi,
+    hovered_label: &mut Option<String>,
+) -> Vec<Intent> {
     let mut out = Vec::new();
+    *hovered_label = None;
     let has_selection = doc.view.selection().is_some();
     ui.horizontal(|ui| {
         ui.label("Label:");
@@ -276,7 +288,12 @@ pub fn label_bar(ui: &mut egui::Ui, project: &Project, doc: &DocUi) -> Vec<Inten
             let enabled = has_selection || doc.selected_span.is_some();
             let b = ui
                 .add_enabled(enabled, egui::Button::new(text))
-                .on_hover_text(&l.description);
+                .on_hover_text(&l.description)
+                .on_disabled_hover_text(&l.description);
+            // Disabled buttons (nothing selected) still show their guideline.
+            if b.contains_pointer() {
+                *hovered_label = Some(l.name.clone());
+            }
             if b.clicked() {
                 out.push(Intent::Label(l.name.clone()));
             }

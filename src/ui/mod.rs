@@ -5,6 +5,9 @@
 //! - [`menu`], [`status`], [`dialogs`]: the window's chrome;
 //! - [`labeling`], [`details`], [`documents`]: the labeling mode's views and per-document state;
 //! - [`corpus_search`]: the "Search all documents" window;
+//! - [`guidelines`]: the Guidelines panel (F2) and one label's guideline for the details panel;
+//! - [`schema_editor`]: Project → Labels…, the schema as rows of fields;
+//! - [`marked`]: a bidi text with one part shaded (search snippets, guideline examples);
 //! - [`review`]: the review mode's views and per-document state.
 //!
 //! The functions below lay out a whole frame of each mode.
@@ -14,9 +17,12 @@ pub mod corpus_search;
 pub mod details;
 pub mod dialogs;
 pub mod documents;
+pub mod guidelines;
 pub mod labeling;
+pub mod marked;
 pub mod menu;
 pub mod review;
+pub mod schema_editor;
 pub mod status;
 
 use crate::model::Project;
@@ -127,7 +133,12 @@ pub fn labeling_frame(
     } = f;
     let mut out = Vec::new();
     egui::Panel::top("tools").exact_size(64.0).show(ui, |ui| {
-        out.extend(labeling::label_bar(ui, project, doc));
+        out.extend(labeling::label_bar(
+            ui,
+            project,
+            doc,
+            &mut shared.hovered_label,
+        ));
         out.extend(labeling::search_bar(
             ui,
             engine,
