@@ -146,6 +146,13 @@ fn renaming_a_label_in_the_window_carries_every_annotation_and_review_comment() 
         .and_then(|l| l.ui.schema_editor.message.clone())
         .unwrap_or_default();
     assert!(said.contains("Renamed label \"speaker\""), "{said}");
+    // The search bar's "mark all hits as" follows: it offered speaker, now gone.
+    assert_eq!(
+        h.state()
+            .labeling()
+            .map(|l| l.ui.search.mark_label.as_str()),
+        Some("source")
+    );
     assert!(h.state().title().starts_with('*'), "{}", h.state().title());
     assert!(qalam::project::validate(&p).is_empty());
 

@@ -208,7 +208,8 @@ fn body(
         ui.label(count_text(&state.query, results));
     });
     ui.horizontal(|ui| {
-        if state.mark_label.is_empty()
+        // Empty at first, or a label the schema no longer has (renamed, removed).
+        if project.schema.label(&state.mark_label).is_none()
             && let Some(l) = project.schema.span_labels.first()
         {
             state.mark_label = l.name.clone();

@@ -181,6 +181,14 @@ pub fn annotation_list(
 ) -> Vec<Intent> {
     let mut out = Vec::new();
     ui.heading("Annotations");
+    // A filter on a label the schema no longer has would hide every span.
+    if shared
+        .filter
+        .as_ref()
+        .is_some_and(|f| project.schema.label(f).is_none())
+    {
+        shared.filter = None;
+    }
     ui.horizontal_wrapped(|ui| {
         if ui
             .selectable_label(shared.filter.is_none(), format!("all {}", doc.spans.len()))

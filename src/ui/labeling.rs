@@ -399,7 +399,8 @@ pub fn search_bar(
         {
             out.push(Intent::StepHit(1));
         }
-        if search.mark_label.is_empty()
+        // Empty at first, or a label the schema no longer has (renamed, removed).
+        if project.schema.label(&search.mark_label).is_none()
             && let Some(l) = project.schema.span_labels.first()
         {
             search.mark_label = l.name.clone();

@@ -154,10 +154,11 @@ fn field(
         .drafts
         .entry(f.key.clone())
         .or_insert_with(|| f.value.to_owned());
-    let r = ui.add(
+    // Sized, not just a desired width: a grid's columns start narrow and keep that width.
+    let r = ui.add_sized(
+        [f.width, 20.0],
         egui::TextEdit::singleline(draft)
             .id_salt(("schema_field", &f.key))
-            .desired_width(f.width)
             .hint_text(f.hint),
     );
     let r = r.on_hover_text(f.hint);
