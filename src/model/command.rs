@@ -2,14 +2,16 @@
 //!
 //! Every user action becomes a [`Transaction`] (a list of primitive [`Edit`]s) applied by
 //! [`apply`], which checks each edit against the schema and the text and returns the inverse
-//! transaction. [`History`] keeps those inverses for undo/redo and tracks the saved state, so the
-//! dirty flag and autosave need no other hook.
+//! transaction. [`History`] ([`super::history::UndoHistory`] over transactions) keeps those
+//! inverses for undo/redo and tracks the saved state, so the dirty flag and autosave need no
+//! other hook.
 
 use thiserror::Error;
 
 use std::sync::Arc;
 
 use super::document::{DocStatus, Document, Project, Relation, RelationId, Span, SpanId};
+use super::history::{Place, Revertible, UndoHistory};
 use super::schema::Schema;
 use super::suggestion::{Rejection, Suggestion};
 
@@ -543,139 +545,27 @@ impl Selection {
     }
 }
 
-/// One undo step: the transaction that reverts it, the history state before it, and the
-/// selection before and after it.
-#[derive(Debug)]
-struct Revision {
-    revert: Transaction,
-    state: u64,
-    before: Selection,
-    after: Selection,
-}
+impl Revertible<Project> for Transaction {
+    type Error = EditError;
 
-/// Undo/redo stacks, each step with its selections, plus the identity of the saved state
-/// for the dirty flag.
-#[derive(Debug, Default)]
-pub struct History {
-    undo: Vec<Revision>,
-    redo: Vec<Revision>,
-    /// Identity of the current state; every applied transaction makes a new one.
-    state: u64,
-    next_state: u64,
-    saved_state: u64,
-}
-
-impl History {
-    /// Applies `tx` to `project` and records it for undo, with the selection before the
-    /// change and the one to show after it. Clears the redo stack.
-    pub fn apply(
-        &mut self,
-        project: &mut Project,
-        tx: Transaction,
-        before: Selection,
-        after: Selection,
-    ) -> Result<(), EditError> {
-        if tx.edits.is_empty() {
-            return Ok(());
-        }
-        let revert = apply(project, tx)?;
-        self.undo.push(Revision {
-            revert,
-            state: self.state,
-            before,
-            after,
-        });
-        self.redo.clear();
-        self.next_state += 1;
-        self.state = self.next_state;
-        Ok(())
+    fn apply_to(self, project: &mut Project) -> Result<Self, EditError> {
+        apply(project, self)
     }
 
-    /// Undoes the last transaction. Returns the selection from before it (checked against
-    /// the project as it is now), or `None` when there is nothing to undo.
-    pub fn undo(&mut self, project: &mut Project) -> Result<Option<Selection>, EditError> {
-        self.step(project, true)
-    }
-
-    /// Redoes the last undone transaction. Returns the selection from after it (checked),
-    /// or `None` when there is nothing to redo.
-    pub fn redo(&mut self, project: &mut Project) -> Result<Option<Selection>, EditError> {
-        self.step(project, false)
-    }
-
-    fn step(&mut self, project: &mut Project, undo: bool) -> Result<Option<Selection>, EditError> {
-        let (from, to) = if undo {
-            (&mut self.undo, &mut self.redo)
-        } else {
-            (&mut self.redo, &mut self.undo)
-        };
-        let Some(rev) = from.pop() else {
-            return Ok(None);
-        };
-        match apply(project, rev.revert.clone()) {
-            Ok(revert) => {
-                let shown = if undo {
-                    rev.before.clone()
-                } else {
-                    rev.after.clone()
-                };
-                to.push(Revision {
-                    revert,
-                    state: self.state,
-                    before: rev.before,
-                    after: rev.after,
-                });
-                self.state = rev.state;
-                Ok(Some(shown.checked(project)))
-            }
-            Err(e) => {
-                from.push(rev);
-                Err(e)
-            }
-        }
-    }
-
-    /// The transaction the next undo applies (the one reverting the last step).
-    pub fn next_undo(&self) -> Option<&Transaction> {
-        self.undo.last().map(|r| &r.revert)
-    }
-
-    /// The transaction the next redo applies.
-    pub fn next_redo(&self) -> Option<&Transaction> {
-        self.redo.last().map(|r| &r.revert)
-    }
-
-    /// Whether there is something to undo.
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
-    /// Whether there is something to redo.
-    pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
-    }
-
-    /// Whether the project differs from the state last marked saved.
-    pub fn is_dirty(&self) -> bool {
-        self.state != self.saved_state
-    }
-
-    /// Marks the current state as saved.
-    pub fn mark_saved(&mut self) {
-        self.saved_state = self.state;
-    }
-
-    /// Marks state `state` (an earlier [`Self::state_id`]) as the one saved: a save that
-    /// started before the latest edits leaves them unsaved.
-    pub fn mark_saved_state(&mut self, state: u64) {
-        self.saved_state = state;
-    }
-
-    /// Identity of the current state (changes with every apply, undo and redo).
-    pub fn state_id(&self) -> u64 {
-        self.state
+    fn is_empty(&self) -> bool {
+        self.edits.is_empty()
     }
 }
+
+impl Place<Project> for Selection {
+    fn checked(self, project: &Project) -> Self {
+        Selection::checked(self, project)
+    }
+}
+
+/// Undo/redo of a project's annotations, each step with the selections before and after it,
+/// plus the identity of the saved state for the dirty flag.
+pub type History = UndoHistory<Transaction, Selection>;
 
 #[cfg(test)]
 mod tests {

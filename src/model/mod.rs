@@ -6,6 +6,7 @@ pub mod command;
 pub mod corpus_search;
 pub mod doclist;
 pub mod document;
+pub mod history;
 pub mod proposed;
 pub mod schema;
 pub mod search;

@@ -1,9 +1,11 @@
 //! The one path through which a review changes: review transactions of invertible edits
-//! (decisions, comments, verdicts, dismissing stale decisions) and their undo/redo history, as [`crate::model::command`]
-//! is for annotations. Every revision keeps the reviewer's place (document, difference,
+//! (decisions, comments, verdicts, dismissing stale decisions) and their undo/redo history
+//! ([`crate::model::history::UndoHistory`], as for annotations in [`crate::model::command`]). Every revision keeps the reviewer's place (document, difference,
 //! clicked span) from before and after it, so undo and redo show where the change was made.
 
 use thiserror::Error;
+
+use crate::model::history::{Place, Revertible, UndoHistory};
 
 use super::adjudicate::{Adjudication, AdjudicationError, Decision, SpanKey};
 use super::decisions::StaleDecision;
@@ -256,125 +258,21 @@ pub fn apply_review(
     Ok(ReviewTransaction { edits: inverse })
 }
 
-/// One undo step.
-#[derive(Debug)]
-struct Revision {
-    revert: ReviewTransaction,
-    state: u64,
-    before: ReviewSelection,
-    after: ReviewSelection,
+impl<'a> Revertible<ReviewState<'a>> for ReviewTransaction {
+    type Error = ReviewEditError;
+
+    fn apply_to(self, s: &mut ReviewState<'a>) -> Result<Self, ReviewEditError> {
+        apply_review(s, self)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.edits.is_empty()
+    }
 }
+
+// The reviewer's place needs no checking: differences and documents stay while reviewing.
+impl<'a> Place<ReviewState<'a>> for ReviewSelection {}
 
 /// Undo/redo stacks of a review, each step with the reviewer's place, and the identity of
-/// the saved state for the dirty flag.
-#[derive(Debug, Default)]
-pub struct ReviewHistory {
-    undo: Vec<Revision>,
-    redo: Vec<Revision>,
-    state: u64,
-    next_state: u64,
-    saved_state: u64,
-}
-
-impl ReviewHistory {
-    /// Applies `tx` and records it for undo with the place before and after it; clears redo.
-    pub fn apply(
-        &mut self,
-        s: &mut ReviewState<'_>,
-        tx: ReviewTransaction,
-        before: ReviewSelection,
-        after: ReviewSelection,
-    ) -> Result<(), ReviewEditError> {
-        if tx.edits.is_empty() {
-            return Ok(());
-        }
-        let revert = apply_review(s, tx)?;
-        self.undo.push(Revision {
-            revert,
-            state: self.state,
-            before,
-            after,
-        });
-        self.redo.clear();
-        self.next_state += 1;
-        self.state = self.next_state;
-        Ok(())
-    }
-
-    /// Undoes the last step; returns the place from before it, `None` when there was none.
-    pub fn undo(
-        &mut self,
-        s: &mut ReviewState<'_>,
-    ) -> Result<Option<ReviewSelection>, ReviewEditError> {
-        self.step(s, true)
-    }
-
-    /// Redoes the last undone step; returns the place from after it, `None` when there was none.
-    pub fn redo(
-        &mut self,
-        s: &mut ReviewState<'_>,
-    ) -> Result<Option<ReviewSelection>, ReviewEditError> {
-        self.step(s, false)
-    }
-
-    fn step(
-        &mut self,
-        s: &mut ReviewState<'_>,
-        undo: bool,
-    ) -> Result<Option<ReviewSelection>, ReviewEditError> {
-        let (from, to) = if undo {
-            (&mut self.undo, &mut self.redo)
-        } else {
-            (&mut self.redo, &mut self.undo)
-        };
-        let Some(rev) = from.pop() else {
-            return Ok(None);
-        };
-        match apply_review(s, rev.revert.clone()) {
-            Ok(revert) => {
-                let shown = if undo {
-                    rev.before.clone()
-                } else {
-                    rev.after.clone()
-                };
-                to.push(Revision {
-                    revert,
-                    state: self.state,
-                    before: rev.before,
-                    after: rev.after,
-                });
-                self.state = rev.state;
-                Ok(Some(shown))
-            }
-            Err(e) => {
-                from.push(rev);
-                Err(e)
-            }
-        }
-    }
-
-    /// Whether there is something to undo.
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
-    /// Whether there is something to redo.
-    pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
-    }
-
-    /// Whether the review differs from the state last marked saved.
-    pub fn is_dirty(&self) -> bool {
-        self.state != self.saved_state
-    }
-
-    /// Marks the current state as saved.
-    pub fn mark_saved(&mut self) {
-        self.saved_state = self.state;
-    }
-
-    /// Identity of the current state (changes with every apply, undo and redo).
-    pub fn state_id(&self) -> u64 {
-        self.state
-    }
-}
+/// the saved state for the dirty flag (the same history as annotations have).
+pub type ReviewHistory = UndoHistory<ReviewTransaction, ReviewSelection>;
