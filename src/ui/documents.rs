@@ -45,13 +45,19 @@ pub fn document_list(
     ui.label(format!("{done} of {} done", project.documents.len()));
     if let Some(d) = project.documents.get(current) {
         let mut status = d.status;
-        egui::ComboBox::from_label("Status")
-            .selected_text(status.label())
-            .show_ui(ui, |ui| {
-                for st in [DocStatus::Todo, DocStatus::InProgress, DocStatus::Done] {
-                    ui.selectable_value(&mut status, st, st.label());
-                }
-            });
+        // The label before its combo, as a form reads (egui's from_label puts it after).
+        ui.horizontal(|ui| {
+            let label = ui.label("Status");
+            egui::ComboBox::from_id_salt("document_status")
+                .selected_text(status.label())
+                .show_ui(ui, |ui| {
+                    for st in [DocStatus::Todo, DocStatus::InProgress, DocStatus::Done] {
+                        ui.selectable_value(&mut status, st, st.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
         if status != d.status {
             out.push(Intent::SetStatus(status));
         }
@@ -130,7 +136,8 @@ pub fn document_list(
 /// Arabic in the wrong order), and sort.
 fn filter_row(ui: &mut egui::Ui, engine: &mut TextEngine, filter: &mut DocFilter) {
     ui.horizontal(|ui| {
-        egui::ComboBox::from_label("Show")
+        let label = ui.label("Show");
+        egui::ComboBox::from_id_salt("list_show")
             .selected_text(filter.status.map_or("all", DocStatus::label))
             .width(90.0)
             .show_ui(ui, |ui| {
@@ -140,8 +147,10 @@ fn filter_row(ui: &mut egui::Ui, engine: &mut TextEngine, filter: &mut DocFilter
                 }
             })
             .response
+            .labelled_by(label.id)
             .on_hover_text("Show documents with this status");
-        egui::ComboBox::from_label("Sort")
+        let label = ui.label("Sort");
+        egui::ComboBox::from_id_salt("list_sort")
             .selected_text(filter.sort.label())
             .width(110.0)
             .show_ui(ui, |ui| {
@@ -150,6 +159,7 @@ fn filter_row(ui: &mut egui::Ui, engine: &mut TextEngine, filter: &mut DocFilter
                 }
             })
             .response
+            .labelled_by(label.id)
             .on_hover_text("Order of the list");
     });
     ui.horizontal(|ui| {
