@@ -292,6 +292,8 @@ impl Labeling {
     fn step_history(&mut self, undo: bool) -> String {
         // Typed notes become steps of their own first, so undo never loses them silently.
         self.flush_note_drafts(None);
+        // What the schema editor last said is about a state undo and redo leave.
+        self.ui.schema_editor.message = None;
         let r = if undo {
             self.session.undo()
         } else {

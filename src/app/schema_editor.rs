@@ -70,7 +70,7 @@ impl Labeling {
         self.ui.schema_editor.forget_drafts();
         let said = match self.change_schema(&op, drop) {
             Ok(said) => said,
-            Err(PlanError::InUse { what, blockers }) => {
+            Err(PlanError::InUse { blockers, .. }) => {
                 // The CLI's hints (--rename, --drop) do not apply here: the window asks.
                 let lines = blockers
                     .iter()
@@ -80,7 +80,7 @@ impl Labeling {
                     })
                     .collect();
                 self.ui.schema_editor.confirm = Some((op, lines));
-                format!("{what}: annotations use it; the editor asks before removing them")
+                "Nothing changed yet: annotations use what this change removes (Labels window: remove them too, or cancel)".to_owned()
             }
             Err(e) => format!("Refused: {e}"),
         };

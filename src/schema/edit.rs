@@ -208,10 +208,17 @@ pub fn plan(
         summary.push_str(&format!(" ({} annotation names changed)", applied.renamed));
     }
     if applied.removed_anything() {
-        summary.push_str(&format!(
-            " (removed {} spans, {} relations, {} attribute values)",
-            applied.spans_removed, applied.relations_removed, applied.attributes_removed
-        ));
+        let counts = [
+            (applied.spans_removed, "span"),
+            (applied.relations_removed, "relation"),
+            (applied.attributes_removed, "attribute value"),
+        ];
+        let removed: Vec<String> = counts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}{}", if *n == 1 { "" } else { "s" }))
+            .collect();
+        summary.push_str(&format!(" (removed {})", removed.join(", ")));
     }
     Ok(Planned {
         schema: applied.project.schema,
@@ -582,7 +589,7 @@ mod tests {
         assert!(blockers[0].0.contains("1 span"), "{blockers:?}");
         let planned = plan(&p, &op, &[], true).expect("dropped");
         assert!(
-            planned.summary.contains("removed 1 spans, 1 relations"),
+            planned.summary.contains("(removed 1 span, 1 relation)"),
             "{}",
             planned.summary
         );
