@@ -272,11 +272,7 @@ fn f2_shows_the_guidelines_and_a_hovered_label_shows_its_own() {
     let mut h = open(&path);
     h.key_press(Key::F2);
     h.run_steps(3);
-    assert!(
-        h.state().labeling().is_some_and(|l| l.ui.guidelines.open),
-        "{}",
-        h.state().status()
-    );
+    assert!(h.state().guidelines_open(), "{}", h.state().status());
     h.get_by_label("Guidelines");
     // Examples are drawn by the bidi engine, which names them for AccessKit.
     let example = &Schema::default().span_labels[0].examples[0].text;
@@ -289,6 +285,33 @@ fn f2_shows_the_guidelines_and_a_hovered_label_shows_its_own() {
     h.get_by_label_contains("2 claim").hover();
     h.run_steps(3);
     h.get_by_label("Guideline: claim");
+}
+
+#[test]
+fn f2_shows_the_reviewed_files_guidelines_in_review() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/review");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let files: Vec<PathBuf> = ["ali.ron", "mona.ron"]
+        .iter()
+        .map(|n| {
+            let to = tmp.path().join(n);
+            std::fs::copy(dir.join(n), &to).expect("copy");
+            to
+        })
+        .collect();
+    let startup = Startup {
+        review: files,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| QalamApp::new(cc, startup));
+    h.run_steps(2);
+    assert!(h.state().review().is_some(), "{}", h.state().status());
+    h.key_press(Key::F2);
+    h.run_steps(3);
+    let example = &Schema::default().span_labels[1].examples[0].text;
+    h.get_by_label(example);
 }
 
 #[test]

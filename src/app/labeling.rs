@@ -423,10 +423,6 @@ impl Labeling {
                 self.ui.schema_editor.open = true;
                 return None;
             }
-            UiCommand::ShowGuidelines => {
-                self.ui.guidelines.open = !self.ui.guidelines.open;
-                return None;
-            }
             UiCommand::DeleteSelection if self.rejects_on_delete() => {
                 return Some(self.reject_target());
             }

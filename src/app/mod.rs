@@ -147,7 +147,8 @@ impl Mode {
                 | UiCommand::Undo
                 | UiCommand::Redo
                 | UiCommand::NextDocument
-                | UiCommand::PreviousDocument,
+                | UiCommand::PreviousDocument
+                | UiCommand::ShowGuidelines,
                 Mode::Start,
             ) => false,
             (UiCommand::Undo, Mode::Labeling(l)) => l.session.history.can_undo(),
@@ -209,6 +210,8 @@ struct Runtime {
     pending_review: Option<(Vec<PathBuf>, Option<PathBuf>, PathBuf)>,
     /// `qalam review --map`: names renamed in every reviewed file before comparing.
     review_map: Vec<(String, String)>,
+    /// The Guidelines panel (F2), in labeling and in review alike.
+    guidelines: crate::ui::guidelines::GuidelinesUi,
 }
 
 /// The Qalam application.
@@ -241,6 +244,7 @@ impl QalamApp {
                 after_save: None,
                 pending_review: None,
                 review_map: startup.review_map.clone(),
+                guidelines: Default::default(),
             },
         };
         app.apply_theme(&cc.egui_ctx);
@@ -302,6 +306,11 @@ impl QalamApp {
             Mode::Review(r) => Some(r),
             _ => None,
         }
+    }
+
+    /// Whether the Guidelines panel (F2) is shown.
+    pub fn guidelines_open(&self) -> bool {
+        self.rt.guidelines.open
     }
 
     /// The dialog shown, if any.
@@ -424,6 +433,7 @@ impl QalamApp {
                 self.apply_theme(ctx);
             }
             UiCommand::ShowShortcuts => self.rt.dialog = Some(Dialog::Shortcuts),
+            UiCommand::ShowGuidelines => self.rt.guidelines.open = !self.rt.guidelines.open,
             UiCommand::ToggleSuggestions => {
                 self.state.show_suggestions = !self.state.show_suggestions;
                 let show = self.state.show_suggestions;
@@ -577,12 +587,6 @@ impl QalamApp {
                     search,
                     &results,
                 );
-                guideline_intents = crate::ui::guidelines::window(
-                    ctx,
-                    engine,
-                    &l.session.project,
-                    &l.ui.guidelines,
-                );
                 if l.ui.schema_editor.open {
                     let counts = l.use_counts().clone();
                     schema_intents = crate::ui::schema_editor::window(
@@ -600,6 +604,17 @@ impl QalamApp {
                 review_intents = intents;
                 r.view_id = view;
             }
+        }
+        // The guidelines of the project labelled, or of the files reviewed (their schemas
+        // agree once --map has renamed).
+        let shown_project = match &self.rt.mode {
+            Mode::Labeling(l) => Some(&l.session.project),
+            Mode::Review(r) => r.session.projects.first(),
+            Mode::Start => None,
+        };
+        if let Some(p) = shown_project {
+            guideline_intents =
+                crate::ui::guidelines::window(ctx, &mut self.rt.engine, p, &self.rt.guidelines);
         }
         if let Some(dialog) = self.rt.dialog.as_mut() {
             let schema = match &self.rt.mode {
@@ -632,10 +647,10 @@ impl QalamApp {
                     self.rt.status = said;
                 }
             }
-            for i in guideline_intents {
-                match i {
-                    crate::ui::guidelines::GuidelinesIntent::Close => l.ui.guidelines.open = false,
-                }
+        }
+        for i in guideline_intents {
+            match i {
+                crate::ui::guidelines::GuidelinesIntent::Close => self.rt.guidelines.open = false,
             }
         }
         for i in review_intents {

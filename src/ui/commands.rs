@@ -487,12 +487,9 @@ impl UiCommand {
                 Scope::Review,
             ),
             UiCommand::EditSchema => info("Labels…", &[], Some(Project), Labeling),
-            UiCommand::ShowGuidelines => info(
-                "Guidelines",
-                keys![NONE => Key::F2],
-                Some(Project),
-                Labeling,
-            ),
+            UiCommand::ShowGuidelines => {
+                info("Guidelines", keys![NONE => Key::F2], Some(Project), Always)
+            }
             UiCommand::ShowShortcuts => info(
                 "Keyboard shortcuts",
                 keys![NONE => Key::F1, SHIFT => Key::Questionmark, NONE => Key::Questionmark],

@@ -202,8 +202,6 @@ pub struct LabelingUi {
     pub list: super::documents::ListView,
     /// The label whose button the pointer is on (its guideline shows in the details panel).
     pub hovered_label: Option<String>,
-    /// The Guidelines panel (F2).
-    pub guidelines: super::guidelines::GuidelinesUi,
     /// The schema editor (Project → Labels…).
     pub schema_editor: super::schema_editor::SchemaEditorUi,
     /// Span highlights of the shown document, and the (document, history state, span count)
