@@ -164,11 +164,34 @@ fn renaming_a_label_in_the_window_carries_every_annotation_and_review_comment() 
     h.run_steps(3);
     assert_eq!(count(&project(&h), "source"), speakers);
 
+    // A label with an attribute: the attribute and its values on every span follow.
+    let claims = count(&before, "claim");
+    let quoted = |p: &Project, label: &str| {
+        p.documents
+            .iter()
+            .flat_map(|d| &d.spans)
+            .filter(|s| s.label == label && s.attributes.contains_key("quote"))
+            .count()
+    };
+    let quoted_before = quoted(&before, "claim");
+    assert!(quoted_before > 0);
+    retype(&mut h, "claim", "statement");
+    let p = project(&h);
+    assert_eq!(count(&p, "statement"), claims);
+    assert_eq!(quoted(&p, "statement"), quoted_before);
+    assert!(p.schema.attribute("statement", "quote").is_some());
+    assert!(
+        p.schema.relation_types[0]
+            .from
+            .contains(&"statement".to_owned())
+    );
+
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
     wait_saved(&mut h);
     let saved = qalam::project::load(&path).expect("load").project;
     assert_eq!(count(&saved, "source"), speakers);
+    assert_eq!(count(&saved, "statement"), claims);
     let (review, _) = load_review(&review_path(&path)).expect("review");
     assert_eq!(review.comments.len(), 2);
     assert!(
