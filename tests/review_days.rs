@@ -20,6 +20,19 @@ use qalam::review::{
     load_adjudication,
 };
 
+/// Steps frames until the review's background save has finished and been collected.
+fn wait_saved(h: &mut Harness<'_, QalamApp>) {
+    for _ in 0..2000 {
+        if !h.state().is_saving() {
+            h.run_steps(1);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        h.step();
+    }
+    panic!("the save never finished");
+}
+
 fn example_pair() -> (tempfile::TempDir, Vec<PathBuf>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/review");
@@ -90,6 +103,7 @@ fn a_decision_is_asked_about_on_quit_saved_and_resumed_the_next_day() {
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Save")
         .click();
     h.run_steps(3);
+    wait_saved(&mut h);
     assert!(!h.state().mode().is_dirty());
     let adj_path = adjudication_path(&paths[0]);
     let (file, _) = load_adjudication(&adj_path).expect("the adjudication file");
@@ -456,6 +470,7 @@ fn three_annotators_one_edited_later_kept_stale_and_new_then_the_same_gold_from_
     assert_eq!(session(&h).decided(), (4, 4));
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
+    wait_saved(&mut h);
     assert!(!h.state().mode().is_dirty());
     drop(h);
 
@@ -500,6 +515,7 @@ fn three_annotators_one_edited_later_kept_stale_and_new_then_the_same_gold_from_
     assert_eq!(session(&h).decided(), (4, 4));
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
+    wait_saved(&mut h);
     let adj_file = adjudication_path(&paths[0]);
     let (file, _) = load_adjudication(&adj_file).expect("file");
     assert_eq!(
@@ -767,6 +783,7 @@ fn the_reviewer_adjusts_an_annotators_span_adds_one_and_relations_follow() {
     assert_eq!(session(&h).decided(), (3, 3));
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
+    wait_saved(&mut h);
     let gold_path = dir.path().join("gold.ron");
     gold_through_prompt(&mut h, &gold_path);
     let gold = project::load(&gold_path).expect("valid gold").project;
@@ -902,6 +919,7 @@ fn a_one_file_review_keeps_its_comments_and_verdicts_in_a_recovery_copy_too() {
     assert!(h.state().mode().is_dirty());
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
+    wait_saved(&mut h);
     assert!(!h.state().mode().is_dirty());
     assert!(
         qalam::project::recovery_newer_than(&qalam::review::review_path(&paths[0])).is_none(),
@@ -1019,6 +1037,7 @@ fn stale_decisions_are_dismissed_by_an_undoable_command_and_gone_after_saving() 
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
+    wait_saved(&mut h);
     assert!(!h.state().mode().is_dirty());
     let (file, _) = load_adjudication(&adj_file).expect("file");
     assert_eq!(file.decision_count(), 0, "{file:#?}");

@@ -244,6 +244,15 @@ fn comments_and_verdicts_go_to_review_files_and_projects_stay_untouched() {
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
+    // The review is written in the background.
+    for _ in 0..2000 {
+        if !h.state().is_saving() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        h.step();
+    }
+    h.run_steps(1);
 
     let (ali, _) = load_review(&review_path(&paths[0])).expect("ali's review file");
     let (mona, _) = load_review(&review_path(&paths[1])).expect("mona's review file");

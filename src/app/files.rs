@@ -138,13 +138,28 @@ impl QalamApp {
         }
     }
 
-    /// Saves the review (adjudication and review files); on success runs `then`. `force`
-    /// overwrites files changed on disk.
-    fn save_review(&mut self, ctx: &egui::Context, force: bool, then: Option<Pending>) {
+    /// Starts saving the review (adjudication and review files) in the background; once it
+    /// has succeeded, runs `then`. `force` overwrites files changed on disk.
+    fn save_review(&mut self, force: bool, then: Option<Pending>) {
         let Mode::Review(r) = &mut self.rt.mode else {
             return;
         };
-        match r.session.save(force) {
+        r.session.start_save(force);
+        self.rt.after_save = then;
+        self.rt.status = "Saving the review…".to_owned();
+    }
+
+    /// What a finished review save means to the user: the status, what was waiting for it,
+    /// or the question about a file changed on disk.
+    fn review_saved(
+        &mut self,
+        ctx: &egui::Context,
+        result: Result<Vec<PathBuf>, crate::review::session::ReviewSessionError>,
+    ) {
+        let Mode::Review(r) = &self.rt.mode else {
+            return;
+        };
+        match result {
             Ok(paths) => {
                 self.rt.status = format!(
                     "Saved {} ({})",
@@ -155,19 +170,22 @@ impl QalamApp {
                         .join(", "),
                     r.session.progress_text()
                 );
-                if let Some(then) = then {
+                if let Some(then) = self.rt.after_save.take() {
                     self.proceed(ctx, then);
                 }
             }
-            Err(e) => match e.changed_on_disk() {
-                Some(path) => {
-                    self.rt.dialog = Some(Dialog::ChangedOnDisk {
-                        path: path.to_path_buf(),
-                        then,
-                    });
+            Err(e) => {
+                let then = self.rt.after_save.take();
+                match e.changed_on_disk() {
+                    Some(path) => {
+                        self.rt.dialog = Some(Dialog::ChangedOnDisk {
+                            path: path.to_path_buf(),
+                            then,
+                        });
+                    }
+                    None => self.show_error("Could not save the review", &e),
                 }
-                None => self.show_error("Could not save the review", &e),
-            },
+            }
         }
     }
 
@@ -225,25 +243,19 @@ impl QalamApp {
     }
 
     /// Ctrl+S: the project while labeling, the review files while reviewing.
-    pub(super) fn save_current(&mut self, ctx: &egui::Context) {
+    pub(super) fn save_current(&mut self) {
         match &mut self.rt.mode {
-            Mode::Labeling(_) => self.save(ctx, None, false, None),
-            Mode::Review(_) => self.save_review(ctx, false, None),
+            Mode::Labeling(_) => self.save(None, false, None),
+            Mode::Review(_) => self.save_review(false, None),
             Mode::Start => {}
         }
     }
 
     /// Saves the project; on success runs `then`. `force` overwrites a file changed on disk.
-    fn save(
-        &mut self,
-        ctx: &egui::Context,
-        to: Option<PathBuf>,
-        force: bool,
-        then: Option<Pending>,
-    ) {
+    fn save(&mut self, to: Option<PathBuf>, force: bool, then: Option<Pending>) {
         let Mode::Labeling(l) = &mut self.rt.mode else {
             if matches!(self.rt.mode, Mode::Review(_)) {
-                self.save_review(ctx, force, then);
+                self.save_review(force, then);
             }
             return;
         };
@@ -258,7 +270,7 @@ impl QalamApp {
         self.rt.status = format!("Saving {}…", target.display());
     }
 
-    pub(super) fn save_as(&mut self, ctx: &egui::Context, then: Option<Pending>) {
+    pub(super) fn save_as(&mut self, then: Option<Pending>) {
         let suggested = self
             .session()
             .and_then(|s| s.path.as_deref().and_then(Path::file_name))
@@ -272,7 +284,7 @@ impl QalamApp {
             .save_file()
         {
             // The dialog already asked before replacing an existing file.
-            Some(p) => self.save(ctx, Some(p), true, then),
+            Some(p) => self.save(Some(p), true, then),
             None => {
                 self.rt.status = NO_DIALOG_HINT.to_owned();
                 self.rt.dialog = Some(Dialog::prompt(PromptPurpose::SaveAs { then }, ""));
@@ -334,7 +346,7 @@ impl QalamApp {
         let restore = matches!(outcome, DialogOutcome::RestoreRecovery(_));
         match outcome {
             DialogOutcome::Closed => {}
-            DialogOutcome::SaveThen(then) => self.save(ctx, None, false, Some(then)),
+            DialogOutcome::SaveThen(then) => self.save(None, false, Some(then)),
             DialogOutcome::DiscardThen(then) => self.proceed(ctx, then),
             DialogOutcome::RestoreRecovery(p) | DialogOutcome::OpenSaved(p)
                 if self
@@ -355,7 +367,7 @@ impl QalamApp {
                 Ok(s) => self.start_labeling(s),
                 Err(e) => self.show_error(&format!("Could not open {}", p.display()), &e),
             },
-            DialogOutcome::Overwrite { path, then } => self.save(ctx, Some(path), true, then),
+            DialogOutcome::Overwrite { path, then } => self.save(Some(path), true, then),
             DialogOutcome::MarkCorpusHits { label, generation } => {
                 self.corpus_mark_confirmed(&label, generation)
             }
@@ -363,7 +375,7 @@ impl QalamApp {
                 let p = PathBuf::from(&text);
                 match purpose {
                     PromptPurpose::Open => self.open_file(&p),
-                    PromptPurpose::SaveAs { then } => self.save(ctx, Some(p), false, then),
+                    PromptPurpose::SaveAs { then } => self.save(Some(p), false, then),
                     PromptPurpose::Review => {
                         let paths: Vec<PathBuf> = text
                             .split(';')
@@ -384,6 +396,13 @@ impl QalamApp {
     /// finished writes, and wakes up for the next one while there is unsaved work.
     pub(super) fn background_writes(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
+        let saved = match &mut self.rt.mode {
+            Mode::Review(r) => r.session.poll_save(),
+            _ => None,
+        };
+        if let Some(result) = saved {
+            self.review_saved(ctx, result);
+        }
         if let Mode::Review(r) = &mut self.rt.mode {
             r.session.autosave_tick(now);
             match r.session.poll_recovery() {

@@ -328,9 +328,13 @@ impl QalamApp {
         &self.state
     }
 
-    /// Whether a save is running or waiting to run in the background.
+    /// Whether a save (of the project, or of the review) is running or waiting to run in the
+    /// background.
     pub fn is_saving(&self) -> bool {
         self.session().is_some_and(Session::is_saving)
+            || self
+                .review()
+                .is_some_and(crate::review::session::ReviewSession::is_saving)
     }
 
     /// The window title currently requested.
@@ -418,8 +422,8 @@ impl QalamApp {
             UiCommand::Open => self.guarded(ctx, Pending::OpenDialog),
             UiCommand::OpenPath => self.guarded(ctx, Pending::OpenPathPrompt),
             UiCommand::OpenForReview => self.guarded(ctx, Pending::ReviewDialog),
-            UiCommand::Save => self.save_current(ctx),
-            UiCommand::SaveAs => self.save_as(ctx, None),
+            UiCommand::Save => self.save_current(),
+            UiCommand::SaveAs => self.save_as(None),
             UiCommand::Quit => self.guarded(ctx, Pending::Quit),
             UiCommand::ZoomIn => {
                 self.state.font_size = (self.state.font_size + 2.0).min(*FONT_SIZE_RANGE.end())

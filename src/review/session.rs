@@ -100,6 +100,91 @@ struct RecoveryJob {
     handle: JoinHandle<Result<(), ProjectError>>,
 }
 
+/// A save being written on a worker thread: the history state it holds.
+#[derive(Debug)]
+struct SaveJob {
+    state: u64,
+    handle: JoinHandle<Result<Written, ReviewSessionError>>,
+}
+
+/// What a save writes, taken from the session when it starts.
+struct SaveSnapshot {
+    /// The adjudication file, where it goes and its stamp (two or more files only).
+    adjudication: Option<(AdjudicationFile, PathBuf, Option<DiskStamp>)>,
+    paths: Vec<PathBuf>,
+    reviews: Vec<ReviewFile>,
+    stamps: Vec<Option<DiskStamp>>,
+    recovery_base: PathBuf,
+    force: bool,
+}
+
+/// What a finished save hands back.
+#[derive(Debug)]
+struct Written {
+    paths: Vec<PathBuf>,
+    adjudication_stamp: Option<DiskStamp>,
+    /// The review files' new stamps, in file order.
+    stamps: Vec<DiskStamp>,
+    /// The projects' hashes as the review files now record them.
+    project_sha256: Vec<String>,
+}
+
+impl SaveSnapshot {
+    /// Checks and serializes everything, then writes it (nothing is written when a file
+    /// changed on disk, unless forced).
+    fn write(mut self) -> Result<Written, ReviewSessionError> {
+        let mut planned: Vec<(PathBuf, String, Option<DiskStamp>)> = Vec::new();
+        if let Some((file, path, stamp)) = &self.adjudication {
+            planned.push((path.clone(), adjudication_to_string(file)?, stamp.clone()));
+        }
+        let mut shas = Vec::with_capacity(self.paths.len());
+        for (k, path) in self.paths.iter().enumerate() {
+            let sha = ReviewFile::for_project_file(path, "")?.project_sha256;
+            self.reviews[k].project_sha256.clone_from(&sha);
+            shas.push(sha);
+            planned.push((
+                review_path(path),
+                review_to_string(&self.reviews[k])?,
+                self.stamps[k].clone(),
+            ));
+        }
+        if !self.force {
+            for (path, _, stamp) in &planned {
+                let unchanged = match stamp {
+                    Some(s) => s.matches_disk(path)?,
+                    None => path.symlink_metadata().is_err(),
+                };
+                if !unchanged {
+                    let e = match stamp {
+                        Some(_) => ProjectError::ChangedOnDisk { path: path.clone() },
+                        None => ProjectError::AlreadyExists { path: path.clone() },
+                    };
+                    return Err(e.into());
+                }
+            }
+        }
+        let has_adjudication = self.adjudication.is_some();
+        let mut written = Written {
+            paths: Vec::new(),
+            adjudication_stamp: None,
+            stamps: Vec::new(),
+            project_sha256: shas,
+        };
+        for (i, (path, text, _)) in planned.into_iter().enumerate() {
+            let stamp = write_guarded(&path, &text, SaveGuard::Force)?;
+            if has_adjudication && i == 0 {
+                written.adjudication_stamp = Some(stamp);
+            } else {
+                written.stamps.push(stamp);
+            }
+            written.paths.push(path);
+        }
+        // The files just written hold everything the recovery copy had.
+        let _ = project::remove_recovery(&self.recovery_base);
+        Ok(written)
+    }
+}
+
 /// An open review.
 #[derive(Debug)]
 pub struct ReviewSession {
@@ -142,6 +227,10 @@ pub struct ReviewSession {
     recovery_state: Option<u64>,
     last_recovery_time: f64,
     confusion: std::sync::OnceLock<ConfusionTable>,
+    /// The save running in the background.
+    save_job: Option<SaveJob>,
+    /// A save asked for while one ran (with `force`).
+    queued_save: Option<bool>,
 }
 
 impl ReviewSession {
@@ -282,6 +371,8 @@ impl ReviewSession {
             recovery_state: None,
             last_recovery_time: 0.0,
             confusion: std::sync::OnceLock::new(),
+            save_job: None,
+            queued_save: None,
         })
     }
 
@@ -477,62 +568,93 @@ impl ReviewSession {
         ))
     }
 
-    /// Writes the adjudication file and every review file beside its project, atomically.
-    /// A file changed on disk since it was loaded is refused (nothing is written) unless
-    /// `force`. Returns the paths written.
-    pub fn save(&mut self, force: bool) -> Result<Vec<PathBuf>, ReviewSessionError> {
-        // Everything is checked and serialized before anything is written.
-        let mut planned: Vec<(PathBuf, String, Option<DiskStamp>)> = Vec::new();
-        if let (Some(file), Some(path)) = (self.adjudication_file(), &self.adjudication_path) {
-            planned.push((
-                path.clone(),
-                adjudication_to_string(&file)?,
-                self.adjudication_stamp.clone(),
-            ));
+    /// Starts writing the adjudication file and every review file beside its project,
+    /// atomically, on a worker thread (after a recovery copy being written, if any): no frame
+    /// waits on the disk. A file changed on disk since it was loaded is refused (nothing is
+    /// written) unless `force`. [`Self::poll_save`] reports the result; work done meanwhile
+    /// stays unsaved until the next save.
+    pub fn start_save(&mut self, force: bool) {
+        if self.save_job.is_some() {
+            self.queued_save = Some(self.queued_save.unwrap_or(false) || force);
+            return;
         }
-        let mut updated = self.reviews.clone();
-        for (k, path) in self.paths.iter().enumerate() {
-            // The review now describes the project as it is on disk.
-            updated[k].project_sha256 = ReviewFile::for_project_file(path, "")?.project_sha256;
-            planned.push((
-                review_path(path),
-                review_to_string(&updated[k])?,
-                self.stamps[k].clone(),
-            ));
+        let snapshot = SaveSnapshot {
+            adjudication: self
+                .adjudication_file()
+                .zip(self.adjudication_path.clone())
+                .map(|(file, path)| (file, path, self.adjudication_stamp.clone())),
+            paths: self.paths.clone(),
+            reviews: self.reviews.clone(),
+            stamps: self.stamps.clone(),
+            recovery_base: self.recovery_base.clone(),
+            force,
+        };
+        let handle = std::thread::spawn(move || snapshot.write());
+        self.save_job = Some(SaveJob {
+            state: self.history.state_id(),
+            handle,
+        });
+    }
+
+    /// Collects a finished save (never waits), and starts the one asked for meanwhile.
+    pub fn poll_save(&mut self) -> Option<Result<Vec<PathBuf>, ReviewSessionError>> {
+        if !self
+            .save_job
+            .as_ref()
+            .is_some_and(|j| j.handle.is_finished())
+        {
+            return None;
         }
-        if !force {
-            for (path, _, stamp) in &planned {
-                let unchanged = match stamp {
-                    Some(s) => s.matches_disk(path)?,
-                    None => path.symlink_metadata().is_err(),
-                };
-                if !unchanged {
-                    let e = match stamp {
-                        Some(_) => ProjectError::ChangedOnDisk { path: path.clone() },
-                        None => ProjectError::AlreadyExists { path: path.clone() },
-                    };
-                    return Err(e.into());
+        let job = self.save_job.take()?;
+        let result = job.handle.join().unwrap_or_else(|_| {
+            Err(ProjectError::Serialize {
+                message: "the saving thread stopped unexpectedly".to_owned(),
+            }
+            .into())
+        });
+        let out = result.map(|w| {
+            if w.adjudication_stamp.is_some() {
+                self.adjudication_stamp = w.adjudication_stamp;
+            }
+            for (k, (stamp, sha)) in w.stamps.into_iter().zip(w.project_sha256).enumerate() {
+                self.stamps[k] = Some(stamp);
+                // The reviews now describe the projects as they are on disk.
+                if let Some(r) = self.reviews.get_mut(k) {
+                    r.project_sha256 = sha;
                 }
             }
+            self.history.mark_saved_state(job.state);
+            self.unwritten = false;
+            self.recovery_state = None;
+            w.paths
+        });
+        if let Some(force) = self.queued_save.take() {
+            self.start_save(force);
         }
-        let mut written = Vec::new();
-        let has_adjudication = self.adjudication_path.is_some();
-        for (i, (path, text, _)) in planned.into_iter().enumerate() {
-            let stamp = write_guarded(&path, &text, SaveGuard::Force)?;
-            match (has_adjudication, i) {
-                (true, 0) => self.adjudication_stamp = Some(stamp),
-                (true, k) => self.stamps[k - 1] = Some(stamp),
-                (false, k) => self.stamps[k] = Some(stamp),
+        Some(out)
+    }
+
+    /// Whether a save is running or waiting to run.
+    pub fn is_saving(&self) -> bool {
+        self.save_job.is_some() || self.queued_save.is_some()
+    }
+
+    /// Saves and waits for it: [`Self::start_save`] for headless callers. Returns the paths
+    /// written.
+    pub fn save(&mut self, force: bool) -> Result<Vec<PathBuf>, ReviewSessionError> {
+        while self.recovery_job.is_some() || self.save_job.is_some() {
+            let _ = self.poll_recovery();
+            let _ = self.poll_save();
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        self.queued_save = None;
+        self.start_save(force);
+        loop {
+            if let Some(r) = self.poll_save() {
+                return r;
             }
-            written.push(path);
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
-        self.reviews = updated;
-        // The files just written hold everything the recovery copy had.
-        let _ = project::remove_recovery(&self.recovery_base);
-        self.history.mark_saved();
-        self.unwritten = false;
-        self.recovery_state = None;
-        Ok(written)
     }
 
     /// The review's unsaved state as a recovery copy.
@@ -557,7 +679,8 @@ impl ReviewSession {
     /// The copy is serialized here and written on a worker thread. `now` is seconds on any
     /// monotonic clock. Returns whether a write was started.
     pub fn autosave_tick(&mut self, now: f64) -> bool {
-        if self.recovery_job.is_some() {
+        // A save running removes the copy when done: no copy is started under it.
+        if self.recovery_job.is_some() || self.save_job.is_some() {
             return false;
         }
         let path = self.recovery_base.clone();
@@ -601,9 +724,9 @@ impl ReviewSession {
         Some(result)
     }
 
-    /// Whether a recovery copy is being written.
+    /// Whether a recovery copy or a save is being written.
     pub fn is_writing(&self) -> bool {
-        self.recovery_job.is_some()
+        self.recovery_job.is_some() || self.save_job.is_some()
     }
 
     /// Writes the recovery copy now and waits for it (headless callers and tests).
@@ -736,6 +859,51 @@ mod tests {
         let s = ReviewSession::open(&[path], "r").expect("reopen");
         assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
         assert!(s.warnings[0].contains("changed since this review"));
+    }
+
+    #[test]
+    fn work_done_while_a_review_save_runs_stays_unsaved_and_a_changed_file_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/review/ali.ron");
+        let path = dir.path().join("ali.ron");
+        std::fs::copy(&src, &path).expect("copy");
+        let doc = "000_19e18760a7c74451";
+        let mut s = ReviewSession::open(std::slice::from_ref(&path), "r").expect("open");
+        s.set_verdict(0, doc, Verdict::Accepted).expect("verdict");
+        s.start_save(false);
+        assert!(s.is_saving() && s.is_writing());
+        // The reviewer goes on while the files are written.
+        s.set_verdict(0, doc, Verdict::NeedsWork).expect("verdict");
+        let written = loop {
+            if let Some(r) = s.poll_save() {
+                break r.expect("saved");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        };
+        assert_eq!(written, [review_path(&path)]);
+        assert!(s.is_dirty(), "the later verdict is not in the file");
+        let (on_disk, _) = load_review(&review_path(&path)).expect("review");
+        assert_eq!(
+            on_disk.verdict(doc),
+            Some(Verdict::Accepted),
+            "the snapshot"
+        );
+        s.save(false).expect("save again");
+        assert!(!s.is_dirty());
+        // Another program changes the review file: the next save refuses, unless forced.
+        let mut other = on_disk.clone();
+        other.reviewer = "someone else".into();
+        std::fs::write(
+            review_path(&path),
+            crate::review::file::review_to_string(&other).expect("text"),
+        )
+        .expect("write");
+        s.set_verdict(0, doc, Verdict::Accepted).expect("verdict");
+        let e = s.save(false).expect_err("changed on disk");
+        assert!(e.changed_on_disk().is_some(), "{e}");
+        assert!(s.is_dirty());
+        s.save(true).expect("forced");
+        assert!(!s.is_dirty());
     }
 
     #[test]
