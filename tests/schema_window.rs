@@ -311,6 +311,42 @@ fn f2_shows_the_guidelines_and_a_hovered_label_shows_its_own() {
 }
 
 #[test]
+fn a_label_named_in_arabic_is_a_button_that_labels() {
+    let (_dir, path) = annotated_with_review();
+    let mut h = open(&path);
+    open_editor(&mut h);
+    retype(&mut h, "entity", "كيان");
+    assert!(project(&h).schema.label("كيان").is_some());
+    h.get_by_label("Labels").click();
+    h.run_steps(1);
+    // The label bar's button reads as the name does (drawn by the bidi engine) and works.
+    h.state_mut().set_text_selection(Some(0..5));
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "3 كيان").click();
+    h.run_steps(3);
+    let p = project(&h);
+    assert!(
+        p.documents[0]
+            .spans
+            .iter()
+            .any(|s| s.label == "كيان" && s.start == 0 && s.end == 5),
+        "{}",
+        h.state().status()
+    );
+    // The annotation list's chip filters by it.
+    h.get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l.starts_with("كيان ")))
+        .click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state()
+            .labeling()
+            .and_then(|l| l.ui.filter.clone())
+            .as_deref(),
+        Some("كيان")
+    );
+}
+
+#[test]
 fn f2_shows_the_reviewed_files_guidelines_in_review() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/review");
     let tmp = tempfile::tempdir().expect("tempdir");

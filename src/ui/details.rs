@@ -30,11 +30,7 @@ pub fn details_panel(
         return out;
     };
     ui.horizontal(|ui| {
-        ui.label(
-            egui::RichText::new(&span.label)
-                .color(label_color(project, &span.label))
-                .strong(),
-        );
+        super::names::name_label(ui, engine, &span.label, label_color(project, &span.label));
         ui.label(format!("#{}  {}..{}", span.id, span.start, span.end));
     });
     BidiLabel::new(&span.text)
@@ -199,7 +195,9 @@ pub fn annotation_list(
         for l in &project.schema.span_labels {
             let n = doc.spans.iter().filter(|s| s.label == l.name).count();
             let on = shared.filter.as_deref() == Some(l.name.as_str());
-            if ui.selectable_label(on, format!("{} {n}", l.name)).clicked() {
+            let text = format!("{} {n}", l.name);
+            let color = ui.visuals().text_color();
+            if super::names::name_button(ui, engine, &text, color, true, on).clicked() {
                 shared.filter = if on { None } else { Some(l.name.clone()) };
             }
         }
@@ -229,14 +227,26 @@ pub fn annotation_list(
             for row in &rows[range] {
                 match row {
                     Row::Header { label, count } => {
-                        ui.add_sized(
-                            [ui.available_width(), ROW_HEIGHT],
-                            egui::Label::new(
-                                egui::RichText::new(format!("{label} ({count})"))
-                                    .strong()
-                                    .color(label_color(project, label)),
-                            ),
-                        );
+                        let text = format!("{label} ({count})");
+                        let color = label_color(project, label);
+                        if super::names::needs_bidi(&text) {
+                            // Fixed height, so only visible rows are built.
+                            let (rect, _) = ui.allocate_exact_size(
+                                egui::vec2(ui.available_width(), ROW_HEIGHT),
+                                egui::Sense::hover(),
+                            );
+                            let mut child = ui.new_child(
+                                egui::UiBuilder::new()
+                                    .max_rect(rect)
+                                    .layout(egui::Layout::top_down(egui::Align::Center)),
+                            );
+                            super::names::name_label(&mut child, engine, &text, color);
+                        } else {
+                            ui.add_sized(
+                                [ui.available_width(), ROW_HEIGHT],
+                                egui::Label::new(egui::RichText::new(text).strong().color(color)),
+                            );
+                        }
                     }
                     Row::Span(i) => {
                         let s = &doc.spans[*i];

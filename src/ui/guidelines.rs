@@ -71,7 +71,7 @@ fn body(ui: &mut egui::Ui, engine: &mut TextEngine, project: &Project) {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, color);
-            ui.label(egui::RichText::new(&l.name).strong().color(color));
+            super::names::name_label(ui, engine, &l.name, color);
             if !l.key.is_empty() {
                 ui.label(egui::RichText::new(format!("key {}", l.key)).weak());
             }

@@ -270,6 +270,7 @@ pub fn schema_keys(ctx: &egui::Context, schema: &Schema) -> Vec<Intent> {
 /// The label bar: one button per span label (with its key) and per relation type.
 pub fn label_bar(
     ui: &mut egui::Ui,
+    engine: &mut TextEngine,
     project: &Project,
     doc: &DocUi,
     hovered_label: &mut Option<String>,
@@ -280,12 +281,10 @@ pub fn label_bar(
     ui.horizontal(|ui| {
         ui.label("Label:");
         for l in &project.schema.span_labels {
-            let text = egui::RichText::new(format!("{} {}", l.key, l.name))
-                .color(label_color(project, &l.name))
-                .strong();
             let enabled = has_selection || doc.selected_span.is_some();
-            let b = ui
-                .add_enabled(enabled, egui::Button::new(text))
+            let text = format!("{} {}", l.key, l.name);
+            let color = label_color(project, &l.name);
+            let b = super::names::name_button(ui, engine, &text, color, enabled, false)
                 .on_hover_text(&l.description)
                 .on_disabled_hover_text(&l.description);
             // Disabled buttons (nothing selected) still show their guideline.
@@ -300,13 +299,17 @@ pub fn label_bar(
         ui.label("Link:");
         for r in &project.schema.relation_types {
             let active = doc.linking.as_deref() == Some(r.name.as_str());
-            let b = ui
-                .add_enabled(
-                    doc.selected_span.is_some(),
-                    egui::Button::new(format!("{} {}", r.key.to_uppercase(), r.name))
-                        .selected(active),
-                )
-                .on_hover_text(&r.description);
+            let text = format!("{} {}", r.key.to_uppercase(), r.name);
+            let color = ui.visuals().text_color();
+            let b = super::names::name_button(
+                ui,
+                engine,
+                &text,
+                color,
+                doc.selected_span.is_some(),
+                active,
+            )
+            .on_hover_text(&r.description);
             if b.clicked() {
                 out.push(if active {
                     Intent::CancelLink

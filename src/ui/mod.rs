@@ -8,6 +8,8 @@
 //! - [`guidelines`]: the Guidelines panel (F2) and one label's guideline for the details panel;
 //! - [`schema_editor`]: Project → Labels…, the schema as rows of fields;
 //! - [`marked`]: a bidi text with one part shaded (search snippets, guideline examples);
+//! - [`names`]: label and relation type names as buttons and labels, Arabic ones by the
+//!   bidi engine;
 //! - [`review`]: the review mode's views and per-document state.
 //!
 //! The functions below lay out a whole frame of each mode.
@@ -21,6 +23,7 @@ pub mod guidelines;
 pub mod labeling;
 pub mod marked;
 pub mod menu;
+pub mod names;
 pub mod review;
 pub mod schema_editor;
 pub mod status;
@@ -135,6 +138,7 @@ pub fn labeling_frame(
     egui::Panel::top("tools").exact_size(64.0).show(ui, |ui| {
         out.extend(labeling::label_bar(
             ui,
+            engine,
             project,
             doc,
             &mut shared.hovered_label,
