@@ -259,6 +259,47 @@ fn search_ignores_diacritics_and_mark_all_is_one_undo_step() {
 }
 
 #[test]
+fn a_label_key_on_a_search_hit_marks_exactly_the_hit() {
+    let (_dir, path) = seed_copy();
+    let mut h = open(&path);
+    let t = text(&h);
+    // Part of a word: "كاظم" inside "الكاظمي". Snapping would take the whole word.
+    let node = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Search:");
+    node.focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Search:")
+        .type_text("كاظم");
+    h.run_steps(3);
+    h.get_by_label("Next").click();
+    h.run_steps(2);
+    let hit = h.state().text_selection().expect("the hit is selected");
+    let quoted =
+        |r: &std::ops::Range<usize>| t.chars().skip(r.start).take(r.len()).collect::<String>();
+    assert_eq!(quoted(&hit), "كاظم");
+    key(&mut h, Key::Num3);
+    assert!(
+        spans(&h)
+            .iter()
+            .any(|s| s.0 == "entity" && (s.1, s.2) == (hit.start, hit.end) && s.3 == "كاظم"),
+        "{:?} {}",
+        spans(&h),
+        h.state().status()
+    );
+    // Any other selection still snaps to whole words.
+    h.state_mut()
+        .set_text_selection(Some(hit.start..hit.end - 1));
+    h.run_steps(1);
+    key(&mut h, Key::Num1);
+    assert!(
+        spans(&h)
+            .iter()
+            .any(|s| s.0 == "speaker" && s.3 == "الكاظمي"),
+        "{:?}",
+        spans(&h)
+    );
+}
+
+#[test]
 fn deleting_a_span_deletes_its_relations() {
     let (_dir, path) = seed_copy();
     let mut h = open(&path);

@@ -274,6 +274,9 @@ impl Labeling {
         d.linking = None;
         d.link_candidate = None;
         d.view.set_selection(Some(hit.range.clone()));
+        // A label key marks exactly the hit, as "Mark all hits" does.
+        d.hit_selected = Some(hit.range.clone());
+        d.exact_selection = true;
         d.view.scroll_to(hit.range);
         let title = self
             .project()

@@ -658,6 +658,8 @@ impl Labeling {
                 let d = self.doc_ui_mut();
                 if let Some(hit) = d.search.step(by) {
                     d.view.set_selection(Some(hit.clone()));
+                    d.hit_selected = Some(hit.clone());
+                    d.exact_selection = true;
                     d.view.scroll_to(hit);
                 }
                 None

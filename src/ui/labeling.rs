@@ -123,8 +123,12 @@ pub struct DocUi {
     pub search: SearchHits,
     /// A drag that started on an edge of the selected span: it moves that edge on release.
     pub edge_drag: Option<(SpanId, Edge)>,
-    /// Alt was held while the current text selection was made.
+    /// Alt was held while the current text selection was made, or it is the search hit
+    /// stepped to: a label key marks exactly those characters.
     pub exact_selection: bool,
+    /// The search hit last stepped to (Ctrl+F or a corpus search): while it is the
+    /// selection, a label key marks exactly it, as "Mark all hits" does.
+    pub hit_selected: Option<Range<usize>>,
     /// The suggestion stepped to with Tab or clicked: Enter accepts it, X rejects it.
     pub focused_suggestion: Option<SuggestionKey>,
     /// The suggestion under the pointer last frame.
@@ -529,7 +533,8 @@ pub fn document_area(
     shared.doc_view_id = Some(view_out.response.id);
     let key_of = |i: u64| suggestions.get(i as usize).map(ShownSuggestion::key);
     doc_ui.hovered_suggestion = view_out.hovered_suggestion.and_then(key_of);
-    doc_ui.exact_selection = view_out.alt_held_during_selection;
+    let on_hit = doc_ui.hit_selected.is_some() && doc_ui.view.selection() == doc_ui.hit_selected;
+    doc_ui.exact_selection = view_out.alt_held_during_selection || on_hit;
 
     // Relation connectors: all of them in small documents, else those of the selection.
     let painter = ui.painter().clone();
