@@ -8,8 +8,10 @@
 //! module only computes what is proposed and keeps the learner taught.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crate::model::Selection;
 use crate::model::proposed::{LinkTarget, ShownSuggestion as Shown, SuggestionKey};
@@ -125,7 +127,7 @@ pub struct Suggestions {
     /// Rule suggestions per document index.
     rules: HashMap<usize, Arc<Vec<Shown>>>,
     /// The rules running for one document.
-    rule_job: Option<(usize, Receiver<Vec<Shown>>)>,
+    rule_job: Option<(usize, Job<Vec<Shown>>)>,
     /// The learner, once its index is built (read by list workers, taught here).
     learner: Option<Arc<RwLock<Learner>>>,
     /// Lessons waiting for the learner while a worker reads it.
@@ -135,9 +137,9 @@ pub struct Suggestions {
     /// Whom workers wake: the last window context given.
     waker: Option<egui::Context>,
     /// The learner being built, with the spans it learned from.
-    learner_job: Option<Receiver<BuiltLearner>>,
-    /// Spans the learner has been taught.
-    taught: HashSet<Taught>,
+    learner_job: Option<Job<BuiltLearner>>,
+    /// Spans the learner has been taught, per document, sorted.
+    taught: Vec<Vec<Taught>>,
     /// Span count of each document when last taught: an edit elsewhere (marking a corpus
     /// search's hits) changes it.
     counts: Vec<usize>,
@@ -150,12 +152,29 @@ pub struct Suggestions {
     /// The shown document's list and what it was computed for.
     shown: Option<(ShownKey, Arc<Vec<Shown>>)>,
     /// A large document's list being computed.
-    list_job: Option<Receiver<(ShownKey, Vec<Shown>)>>,
+    list_job: Option<Job<(ShownKey, Vec<Shown>)>>,
 }
 
-/// A span taught: document, label (its index in the schema, see [`label_key`]), start, end.
-/// No strings: a corpus has hundreds of thousands of spans.
-type Taught = (usize, usize, usize, usize);
+/// A span taught: label (its index in the schema, see [`label_key`]), start, end. Twelve
+/// bytes and no strings: a corpus has hundreds of thousands of spans.
+type Taught = (u32, u32, u32);
+
+/// `x` as a [`Taught`] field (offsets past 4 G code points cannot occur in memory).
+fn t32(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+/// The spans of `doc` as taught, sorted.
+fn taught_of(schema: &Schema, doc: &Document) -> Vec<Taught> {
+    let mut v: Vec<Taught> = doc
+        .spans
+        .iter()
+        .map(|s| (t32(label_key(schema, &s.label)), t32(s.start), t32(s.end)))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
 
 /// A label's index among the schema's span labels (one past them for a label the schema
 /// lacks, which validation reports anyway).
@@ -178,7 +197,7 @@ impl Default for Suggestions {
             started: false,
             waker: None,
             learner_job: None,
-            taught: HashSet::new(),
+            taught: Vec::new(),
             counts: Vec::new(),
             lessons: 0,
             taught_at: None,
@@ -192,6 +211,69 @@ impl Default for Suggestions {
 fn wake(waker: &Option<egui::Context>) {
     if let Some(ctx) = waker {
         ctx.request_repaint();
+    }
+}
+
+/// Work on a thread whose result the window takes only once the work has ended, with
+/// everything it computed with freed. glibc's allocator locks an arena for each allocation
+/// and free of its memory: a worker allocating or freeing hundreds of thousands of small
+/// blocks (a large document's proposals) held that lock while the window waited on it in
+/// its own frees and reallocations of the worker's memory (the result, the channel that
+/// carried it); one frame took 130 ms. The result is taken without joining, so the window
+/// never waits for the thread to exit.
+#[derive(Debug)]
+struct Job<T> {
+    thread: JoinHandle<()>,
+    /// The result, put there by the worker as its last step.
+    out: Arc<Mutex<Option<T>>>,
+    /// Set with the result: the window looks again until the thread has ended.
+    returned: Arc<AtomicBool>,
+}
+
+impl<T: Send + 'static> Job<T> {
+    /// Runs `work` on a new thread; `waker` repaints the window when it is done.
+    fn spawn(waker: Option<egui::Context>, work: impl FnOnce() -> T + Send + 'static) -> Self {
+        let out = Arc::new(Mutex::new(None));
+        let returned = Arc::new(AtomicBool::new(false));
+        let (slot, flag) = (Arc::clone(&out), Arc::clone(&returned));
+        let thread = std::thread::spawn(move || {
+            // `work` and everything it captured are dropped by the time it returns.
+            let result = work();
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(result);
+            }
+            flag.store(true, Ordering::Release);
+            wake(&waker);
+        });
+        Job {
+            thread,
+            out,
+            returned,
+        }
+    }
+}
+
+impl<T> Job<T> {
+    /// Whether the work has ended (everything it captured dropped).
+    fn ended(&self, waker: &Option<egui::Context>) -> bool {
+        if self.thread.is_finished() {
+            return true;
+        }
+        // Returned but not quite ended: look again shortly (its wake came too early).
+        if self.returned.load(Ordering::Acquire)
+            && let Some(ctx) = waker
+        {
+            ctx.request_repaint_after(Duration::from_millis(1));
+        }
+        false
+    }
+
+    /// The work's result (`None` if it panicked); the thread is left to exit on its own.
+    fn result(self) -> Option<T> {
+        match self.out.lock() {
+            Ok(mut s) => s.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        }
     }
 }
 
@@ -220,34 +302,39 @@ fn capped(
     list
 }
 
+/// Lists longer than this are dropped on a worker thread (see [`discard`]).
+const DISCARD_ON_WORKER: usize = 2_000;
+
+/// Drops a shown list that was replaced: on a worker thread when it is long, since freeing
+/// tens of thousands of suggestions (each several strings) takes tens of milliseconds, a
+/// frame's budget several times over.
+fn discard(old: Option<(ShownKey, Arc<Vec<Shown>>)>) {
+    if let Some((_, list)) = old
+        && list.len() > DISCARD_ON_WORKER
+    {
+        std::thread::spawn(move || drop(list));
+    }
+}
+
 /// What the learner's worker hands back: the index, the spans it was taught, and the
 /// documents it read (to tell which were edited meanwhile).
-type BuiltLearner = (Learner, HashSet<Taught>, Vec<Arc<Document>>);
+type BuiltLearner = (Learner, Vec<Vec<Taught>>, Vec<Arc<Document>>);
 
 impl Suggestions {
     /// Starts building the learner's index over `project` on a worker thread.
     pub fn start_learner(&mut self, project: &Project, waker: Option<egui::Context>) {
         self.started = true;
         let snapshot = project.clone();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
+        self.learner_job = Some(Job::spawn(waker, move || {
             let learner = Learner::new(&snapshot);
             let schema = &snapshot.schema;
             let taught = snapshot
                 .documents
                 .iter()
-                .enumerate()
-                .flat_map(|(i, d)| {
-                    d.spans
-                        .iter()
-                        .map(move |s| (i, label_key(schema, &s.label), s.start, s.end))
-                })
+                .map(|d| taught_of(schema, d))
                 .collect();
-            // The window may have closed the project meanwhile.
-            let _ = tx.send((learner, taught, snapshot.documents));
-            wake(&waker);
-        });
-        self.learner_job = Some(rx);
+            (learner, taught, snapshot.documents)
+        }));
     }
 
     /// Whether document `doc` shows everything: its rules ran, the learner is built and
@@ -288,14 +375,9 @@ impl Suggestions {
         {
             let snapshot = Arc::clone(doc);
             let schema = project.schema.clone();
-            let (tx, rx) = mpsc::channel();
-            let w = waker.clone();
-            std::thread::spawn(move || {
-                let _ = tx.send(rule_suggestions(&snapshot, &schema));
-                wake(&w);
-            });
+            let job = Job::spawn(waker.clone(), move || rule_suggestions(&snapshot, &schema));
             // A job for a document left behind is dropped; it runs again when shown again.
-            self.rule_job = Some((current, rx));
+            self.rule_job = Some((current, job));
         }
         if self.taught_at != Some((current, history_state)) && self.learner.is_some() {
             self.teach_document(project, current);
@@ -336,7 +418,7 @@ impl Suggestions {
         if doc.len_chars() <= SYNC_CHARS {
             let learned = learner.map(|l| proposals(&l, current)).unwrap_or_default();
             let list = capped(doc, &project.schema, &rules, &learned);
-            self.shown = Some((key, Arc::new(list)));
+            discard(self.shown.replace((key, Arc::new(list))));
             return;
         }
         // A large document: the list is computed from snapshots on a worker, the previous one
@@ -347,62 +429,48 @@ impl Suggestions {
         }
         let snapshot = Arc::clone(doc);
         let schema = project.schema.clone();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
+        self.list_job = Some(Job::spawn(waker, move || {
             let learned = learner.map(|l| proposals(&l, current)).unwrap_or_default();
-            let _ = tx.send((key, capped(&snapshot, &schema, &rules, &learned)));
-            wake(&waker);
-        });
-        self.list_job = Some(rx);
+            (key, capped(&snapshot, &schema, &rules, &learned))
+        }));
     }
 
     /// Takes what the workers finished.
     fn poll(&mut self, project: &Project) {
-        if let Some((doc, rx)) = &self.rule_job {
-            match rx.try_recv() {
-                Ok(list) => {
-                    self.rules.insert(*doc, Arc::new(list));
-                    self.rule_job = None;
-                }
-                Err(TryRecvError::Empty) => {}
-                Err(TryRecvError::Disconnected) => self.rule_job = None,
-            }
+        let waker = self.waker.clone();
+        if self.rule_job.as_ref().is_some_and(|(_, j)| j.ended(&waker))
+            && let Some((doc, job)) = self.rule_job.take()
+            && let Some(list) = job.result()
+        {
+            self.rules.insert(doc, Arc::new(list));
         }
-        if let Some(rx) = &self.list_job {
-            match rx.try_recv() {
-                Ok((key, list)) => {
-                    self.shown = Some((key, Arc::new(list)));
-                    self.list_job = None;
-                }
-                Err(TryRecvError::Empty) => {}
-                Err(TryRecvError::Disconnected) => self.list_job = None,
-            }
+        if self.list_job.as_ref().is_some_and(|j| j.ended(&waker))
+            && let Some(job) = self.list_job.take()
+            && let Some((key, list)) = job.result()
+        {
+            discard(self.shown.replace((key, Arc::new(list))));
         }
-        if let Some(rx) = &self.learner_job {
-            match rx.try_recv() {
-                Ok((learner, taught, indexed)) => {
-                    self.learner = Some(Arc::new(RwLock::new(learner)));
-                    self.taught = taught;
-                    self.learner_job = None;
-                    // Spans made while the index was built: only documents edited since (an
-                    // edit copies the shared document) are looked at, not the corpus's
-                    // hundreds of thousands of spans.
-                    self.counts = indexed.iter().map(|d| d.spans.len()).collect();
-                    let edited: Vec<usize> = project
-                        .documents
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, d)| indexed.get(*i).is_none_or(|old| !Arc::ptr_eq(old, d)))
-                        .map(|(i, _)| i)
-                        .collect();
-                    for i in edited {
-                        self.teach_document(project, i);
-                    }
-                    self.lessons += 1;
-                }
-                Err(TryRecvError::Empty) => {}
-                Err(TryRecvError::Disconnected) => self.learner_job = None,
+        if self.learner_job.as_ref().is_some_and(|j| j.ended(&waker))
+            && let Some(job) = self.learner_job.take()
+            && let Some((learner, taught, indexed)) = job.result()
+        {
+            self.learner = Some(Arc::new(RwLock::new(learner)));
+            self.taught = taught;
+            // Spans made while the index was built: only documents edited since (an
+            // edit copies the shared document) are looked at, not the corpus's
+            // hundreds of thousands of spans.
+            self.counts = indexed.iter().map(|d| d.spans.len()).collect();
+            let edited: Vec<usize> = project
+                .documents
+                .iter()
+                .enumerate()
+                .filter(|(i, d)| indexed.get(*i).is_none_or(|old| !Arc::ptr_eq(old, d)))
+                .map(|(i, _)| i)
+                .collect();
+            for i in edited {
+                self.teach_document(project, i);
             }
+            self.lessons += 1;
         }
     }
 
@@ -418,11 +486,20 @@ impl Suggestions {
             self.counts.resize(project.documents.len(), 0);
         }
         self.counts[i] = doc.spans.len();
+        if self.taught.len() < project.documents.len() {
+            self.taught.resize_with(project.documents.len(), Vec::new);
+        }
+        let Some(taught) = self.taught.get_mut(i) else {
+            return;
+        };
         for s in &doc.spans {
-            if self
-                .taught
-                .insert((i, label_key(&project.schema, &s.label), s.start, s.end))
-            {
+            let at = (
+                t32(label_key(&project.schema, &s.label)),
+                t32(s.start),
+                t32(s.end),
+            );
+            if let Err(k) = taught.binary_search(&at) {
+                taught.insert(k, at);
                 self.queued.push(Lesson::Teach(i, s.clone()));
             }
         }

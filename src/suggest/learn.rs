@@ -23,17 +23,18 @@ use super::text::strip_clitics;
 use crate::model::search::fold_text;
 use crate::model::{Project, Span};
 
-/// One token of an indexed document.
+/// One token of an indexed document (12 bytes: a corpus has millions).
 #[derive(Clone, Copy, Debug)]
 struct LTok {
     start: u32,
-    end: u32,
     key: u32,
+    /// Code points, [`u16::MAX`] for a longer token (its end is in [`Learner::long`]).
+    len: u16,
     /// Folded letters of proclitics (and article) before the key.
     prefix: u8,
-    /// Code points from the token's start to after its first 0, 1, … 4 folded letters (with
-    /// their marks), to cut an occurrence where the taught text was cut.
-    offsets: [u8; 5],
+    /// Its first letters carry marks (diacritics, tatweel): the offsets to cut it at are
+    /// in [`Learner::marked`], not one code point per letter.
+    marked: bool,
 }
 
 /// What one text with one label was taught.
@@ -71,14 +72,26 @@ pub struct Proposal {
 #[derive(Debug, Default)]
 pub struct Learner {
     keys: HashMap<Box<str>, u32>,
-    docs: Vec<Vec<LTok>>,
-    postings: Vec<Vec<(u32, u32)>>,
+    /// Every document's tokens, one after the other: document `d`'s are
+    /// `toks[doc_at[d]..doc_at[d + 1]]` (one array, no slack per document).
+    toks: Vec<LTok>,
+    doc_at: Vec<u32>,
+    /// The end of each token of [`u16::MAX`] code points or more, by index in `toks`.
+    long: HashMap<u32, u32>,
+    /// Code points from a marked token's start to after its first 0, 1, … 4 folded letters
+    /// (with their marks), by index in `toks`: to cut an occurrence where the taught text
+    /// was cut. Unmarked tokens have one code point per letter.
+    marked: HashMap<u32, [u8; 5]>,
+    /// Where each key occurs, as indexes in `toks` (so in corpus order): those of key `k`
+    /// are `postings[posting_at[k]..posting_at[k + 1]]` (one array: no slack per key).
+    postings: Vec<u32>,
+    posting_at: Vec<usize>,
     labels: Vec<String>,
     lessons: HashMap<LessonKey, Lesson>,
     /// Lessons by their first key, for proposing in one document.
     by_first: HashMap<u32, Vec<LessonKey>>,
-    /// (label, start, end) of every span and rejection per document: never proposed.
-    taken: Vec<HashSet<(u32, u32, u32)>>,
+    /// (label, start, end) of every span and rejection per document, sorted: never proposed.
+    taken: Vec<Vec<(u32, u32, u32)>>,
 }
 
 /// Folded, proclitic-free key of one token (a word) or the mark itself, the number of folded
@@ -120,45 +133,127 @@ impl Learner {
     /// Indexes every document of `project` and learns from its spans and rejections.
     pub fn new(project: &Project) -> Self {
         let mut l = Learner::default();
+        let mut counts: Vec<usize> = Vec::new();
+        l.doc_at.reserve_exact(project.documents.len() + 1);
         for doc in &project.documents {
-            let mut toks = Vec::with_capacity(doc.text().len() / 6);
-            let d = clamp32(l.docs.len());
+            l.doc_at.push(clamp32(l.toks.len()));
             for (start, end, seg) in segments(doc.text()) {
                 let (key, prefix, offsets) = token_key(seg);
                 let key = l.intern(key);
-                let t = clamp32(toks.len());
-                toks.push(LTok {
-                    start: clamp32(start),
-                    end: clamp32(end),
-                    key,
-                    prefix,
-                    offsets,
-                });
-                if let Some(p) = l.postings.get_mut(key as usize) {
-                    p.push((d, t));
+                let g = clamp32(l.toks.len());
+                // Only the offsets a cut can use (after at most the prefix letters).
+                let cuts = usize::from(prefix.min(4));
+                let marked = offsets[..=cuts].iter().zip(0u8..).any(|(o, k)| *o != k);
+                if marked {
+                    l.marked.insert(g, offsets);
                 }
+                let len = match u16::try_from(end - start) {
+                    Ok(n) if n < u16::MAX => n,
+                    _ => {
+                        l.long.insert(g, clamp32(end));
+                        u16::MAX
+                    }
+                };
+                l.toks.push(LTok {
+                    start: clamp32(start),
+                    key,
+                    len,
+                    prefix,
+                    marked,
+                });
+                if counts.len() <= key as usize {
+                    counts.resize(key as usize + 1, 0);
+                }
+                counts[key as usize] += 1;
             }
-            l.docs.push(toks);
-            l.taken.push(HashSet::new());
         }
-        for (i, doc) in project.documents.iter().enumerate() {
+        l.doc_at.push(clamp32(l.toks.len()));
+        l.toks.shrink_to_fit();
+        l.index_postings(&counts);
+        l.marked.shrink_to_fit();
+        for doc in &project.documents {
+            let mut taken = Vec::with_capacity(doc.spans.len() + doc.rejected.len());
             for span in &doc.spans {
-                l.learn(i, span);
+                let label = l.label_id(&span.label);
+                taken.push((label, clamp32(span.start), clamp32(span.end)));
+                l.lesson_of(label, span);
             }
             for r in &doc.rejected {
-                l.record_rejection(i, &r.label, r.start, r.end, &r.text);
+                let label = l.label_id(&r.label);
+                taken.push((label, clamp32(r.start), clamp32(r.end)));
+                l.count_rejection(label, &r.text);
             }
+            taken.sort_unstable();
+            taken.dedup();
+            l.taken.push(taken);
         }
         l
+    }
+
+    /// Fills the postings from the documents' tokens, `counts` being each key's occurrences.
+    fn index_postings(&mut self, counts: &[usize]) {
+        let mut at = Vec::with_capacity(self.keys.len() + 1);
+        let mut total = 0;
+        for k in 0..self.keys.len() {
+            at.push(total);
+            total += counts.get(k).copied().unwrap_or(0);
+        }
+        at.push(total);
+        // Filled in corpus order, so each key's postings are sorted by (document, token).
+        let mut next = at.clone();
+        let mut postings = vec![0; total];
+        for (g, tok) in self.toks.iter().enumerate() {
+            if let Some(n) = next.get_mut(tok.key as usize)
+                && let Some(p) = postings.get_mut(*n)
+            {
+                *p = clamp32(g);
+                *n += 1;
+            }
+        }
+        self.postings = postings;
+        self.posting_at = at;
+    }
+
+    /// Number of documents indexed.
+    fn doc_count(&self) -> usize {
+        self.doc_at.len().saturating_sub(1)
+    }
+
+    /// The tokens of document `doc` and the index of its first in `toks`.
+    fn doc_toks(&self, doc: usize) -> (&[LTok], usize) {
+        match (self.doc_at.get(doc), self.doc_at.get(doc + 1)) {
+            (Some(&a), Some(&b)) => (
+                self.toks.get(a as usize..b as usize).unwrap_or(&[]),
+                a as usize,
+            ),
+            _ => (&[], 0),
+        }
+    }
+
+    /// One past the last code point of token `g` (an index in `toks`).
+    fn end_of(&self, g: usize, tok: &LTok) -> u32 {
+        if tok.len == u16::MAX {
+            self.long.get(&clamp32(g)).copied().unwrap_or(u32::MAX)
+        } else {
+            tok.start + u32::from(tok.len)
+        }
+    }
+
+    /// The places (indexes in `toks`) of key `k`.
+    fn postings_of(&self, k: u32) -> &[u32] {
+        let k = k as usize;
+        match (self.posting_at.get(k), self.posting_at.get(k + 1)) {
+            (Some(&a), Some(&b)) => self.postings.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     fn intern(&mut self, key: String) -> u32 {
         if let Some(&k) = self.keys.get(key.as_str()) {
             return k;
         }
-        let k = clamp32(self.postings.len());
+        let k = clamp32(self.keys.len());
         self.keys.insert(key.into_boxed_str(), k);
-        self.postings.push(Vec::new());
         k
     }
 
@@ -187,12 +282,24 @@ impl Learner {
         (!keys.is_empty()).then(|| (keys.into_boxed_slice(), first))
     }
 
+    /// Marks (label, start, end) of document `doc` as taken: never proposed there.
+    fn take(&mut self, doc: usize, at: (u32, u32, u32)) {
+        if let Some(t) = self.taken.get_mut(doc)
+            && let Err(i) = t.binary_search(&at)
+        {
+            t.insert(i, at);
+        }
+    }
+
     /// Records span `span` of document `doc` as taught, without proposing.
     fn learn(&mut self, doc: usize, span: &Span) -> Option<LessonKey> {
         let label = self.label_id(&span.label);
-        if let Some(t) = self.taken.get_mut(doc) {
-            t.insert((label, clamp32(span.start), clamp32(span.end)));
-        }
+        self.take(doc, (label, clamp32(span.start), clamp32(span.end)));
+        self.lesson_of(label, span)
+    }
+
+    /// Counts `span`'s text as taught with `label`.
+    fn lesson_of(&mut self, label: u32, span: &Span) -> Option<LessonKey> {
         let (keys, prefix) = self.keys_of(&span.text)?;
         let key: LessonKey = (keys, label);
         let first = key.0[0];
@@ -210,9 +317,12 @@ impl Learner {
 
     fn record_rejection(&mut self, doc: usize, label: &str, start: usize, end: usize, text: &str) {
         let label = self.label_id(label);
-        if let Some(t) = self.taken.get_mut(doc) {
-            t.insert((label, clamp32(start), clamp32(end)));
-        }
+        self.take(doc, (label, clamp32(start), clamp32(end)));
+        self.count_rejection(label, text);
+    }
+
+    /// Counts one rejection against the lesson of `text` with `label`.
+    fn count_rejection(&mut self, label: u32, text: &str) {
         if let Some((keys, _)) = self.keys_of(text)
             && let Some(lesson) = self.lessons.get_mut(&(keys, label))
         {
@@ -223,10 +333,10 @@ impl Learner {
     /// Teaches span `span`, made or accepted in document `doc`; returns where its text is now
     /// proposed (every document, that span itself and existing spans left out).
     pub fn teach(&mut self, doc: usize, span: &Span) -> Result<Vec<Proposal>, SuggestError> {
-        if doc >= self.docs.len() {
+        if doc >= self.doc_count() {
             return Err(SuggestError::NoDocument {
                 index: doc,
-                count: self.docs.len(),
+                count: self.doc_count(),
             });
         }
         if span.start >= span.end {
@@ -253,10 +363,10 @@ impl Learner {
         end: usize,
         text: &str,
     ) -> Result<(), SuggestError> {
-        if doc >= self.docs.len() {
+        if doc >= self.doc_count() {
             return Err(SuggestError::NoDocument {
                 index: doc,
-                count: self.docs.len(),
+                count: self.doc_count(),
             });
         }
         self.record_rejection(doc, label, start, end, text);
@@ -265,9 +375,7 @@ impl Learner {
 
     /// Every proposal the lessons make in document `doc`.
     pub fn proposals_in(&self, doc: usize) -> Vec<Proposal> {
-        let Some(toks) = self.docs.get(doc) else {
-            return Vec::new();
-        };
+        let (toks, _) = self.doc_toks(doc);
         let mut out = Vec::new();
         let mut seen = HashSet::new();
         for (t, tok) in toks.iter().enumerate() {
@@ -288,7 +396,8 @@ impl Learner {
 
     /// Whether the tokens of document `doc` from `t` are `keys`.
     fn matches_at(&self, doc: usize, t: usize, keys: &[u32]) -> bool {
-        self.docs[doc]
+        self.doc_toks(doc)
+            .0
             .get(t..t + keys.len())
             .is_some_and(|w| w.iter().zip(keys).all(|(tok, k)| tok.key == *k))
     }
@@ -300,13 +409,21 @@ impl Learner {
         if lesson.rejected >= lesson.taught {
             return None;
         }
-        let toks = &self.docs[doc];
+        let (toks, base) = self.doc_toks(doc);
         let first = toks.get(t)?;
-        let last = toks.get(t + key.0.len() - 1)?;
+        let t_last = t + key.0.len() - 1;
+        let last_end = self.end_of(base + t_last, toks.get(t_last)?);
         // "بالقيسي" taught as "القيسي" (2 letters kept of 3): cut after the first letter.
         let cut = first.prefix.saturating_sub(lesson.prefix).min(4);
-        let start = first.start + u32::from(first.offsets[usize::from(cut)]);
-        if start >= last.end || self.taken[doc].contains(&(key.1, start, last.end)) {
+        let offset = if first.marked {
+            let offsets = self.marked.get(&clamp32(base + t))?;
+            offsets[usize::from(cut)]
+        } else {
+            cut
+        };
+        let start = first.start + u32::from(offset);
+        let taken = self.taken.get(doc)?;
+        if start >= last_end || taken.binary_search(&(key.1, start, last_end)).is_ok() {
             return None;
         }
         let extra = lesson.taught.saturating_sub(1).min(3) * 10;
@@ -317,7 +434,7 @@ impl Learner {
             doc,
             label: self.labels.get(key.1 as usize)?.clone(),
             start: start as usize,
-            end: last.end as usize,
+            end: last_end as usize,
             attributes: lesson.attributes.clone(),
             score: u8::try_from(score).unwrap_or(90),
         })
@@ -330,16 +447,16 @@ impl Learner {
         let Some((at, rarest)) = keys
             .iter()
             .enumerate()
-            .min_by_key(|(_, k)| self.postings.get(**k as usize).map_or(0, Vec::len))
+            .min_by_key(|(_, k)| self.postings_of(**k).len())
         else {
             return Vec::new();
         };
-        let Some(postings) = self.postings.get(*rarest as usize) else {
-            return Vec::new();
-        };
+        let postings = self.postings_of(*rarest);
         let mut out = Vec::new();
-        for &(d, t) in postings {
-            let (d, t) = (d as usize, t as usize);
+        for &g in postings {
+            // The document holding token g: the last to start at or before it.
+            let d = self.doc_at.partition_point(|&a| a <= g).saturating_sub(1);
+            let t = (g as usize).saturating_sub(self.doc_toks(d).1);
             if only.is_some_and(|o| o != d) || t < at {
                 continue;
             }
@@ -425,6 +542,21 @@ mod tests {
             [(1, "بغداد".to_owned()), (1, "بغداد".to_owned())]
         );
         assert_eq!(props[0].start, 1);
+    }
+
+    #[test]
+    fn an_occurrence_is_cut_after_a_proclitic_with_marks() {
+        // The و carries a fatha (and the ب a kasra): the cut keeps both marks out.
+        let p = project(&["قال القيسي", "وَالقيسي ثم بِالقيسي"]);
+        let mut l = Learner::new(&p);
+        let span = span_of(&p, 0, "القيسي", "speaker");
+        let props = l.teach(0, &span).expect("teach");
+        assert_eq!(
+            texts(&p, &props),
+            [(1, "القيسي".to_owned()), (1, "القيسي".to_owned())]
+        );
+        assert_eq!(props[0].start, 2);
+        assert_eq!(l.proposals_in(1), props);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! own layout and glyph atlas.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use egui::{
     Color32, CornerRadius, Event, EventFilter, Key, Rect, Response, ScrollArea, Sense, Shape,
@@ -185,36 +186,155 @@ fn to_screen(r: PxRect, origin_px: [f32; 2], ppp: f32) -> Rect {
     )
 }
 
-/// Adds the dashes of an outline just inside `r` to `mesh`: axis-aligned quads.
+/// Length of a suggestion outline's dashes and of the gaps between them, in points.
+const DASH: f32 = 4.0;
+const GAP: f32 = 3.0;
+
+/// The dash pattern, one period of one texel per point ([`DASH`] opaque, [`GAP`] clear),
+/// repeated along each edge: an outline is four quads however long it is.
+fn dash_texture(ctx: &egui::Context) -> egui::TextureId {
+    let key = egui::Id::unique("qalam-suggestion-dash");
+    if let Some(t) = ctx.data(|d| d.get_temp::<egui::TextureHandle>(key)) {
+        return t.id();
+    }
+    let pixels = (0..(DASH + GAP) as usize)
+        .map(|i| {
+            if (i as f32) < DASH {
+                Color32::WHITE
+            } else {
+                Color32::TRANSPARENT
+            }
+        })
+        .collect::<Vec<_>>();
+    let image = egui::ColorImage::new([pixels.len(), 1], pixels);
+    let options = egui::TextureOptions {
+        magnification: egui::TextureFilter::Nearest,
+        minification: egui::TextureFilter::Nearest,
+        wrap_mode: egui::TextureWrapMode::Repeat,
+        mipmap_mode: None,
+    };
+    let handle = ctx.load_texture("qalam-suggestion-dash", image, options);
+    let id = handle.id();
+    // Kept in the context's memory: dropping the handle would free the texture.
+    ctx.data_mut(|d| d.insert_temp(key, handle));
+    id
+}
+
+/// Adds one edge of an outline: `rect` with the dash pattern from `u0` to `u1` (in pattern
+/// periods) along its length.
+fn dash_edge(mesh: &mut egui::Mesh, rect: Rect, u: [f32; 2], horizontal: bool, color: Color32) {
+    let Ok(i) = u32::try_from(mesh.vertices.len()) else {
+        return;
+    };
+    let uv = |u: f32| pos2(u, 0.5);
+    // Left top, right top, right bottom, left bottom.
+    let us = if horizontal {
+        [u[0], u[1], u[1], u[0]]
+    } else {
+        [u[0], u[0], u[1], u[1]]
+    };
+    let corners = [
+        rect.left_top(),
+        rect.right_top(),
+        rect.right_bottom(),
+        rect.left_bottom(),
+    ];
+    for (pos, u) in corners.into_iter().zip(us) {
+        mesh.vertices.push(egui::epaint::Vertex {
+            pos,
+            uv: uv(u),
+            color,
+        });
+    }
+    mesh.add_triangle(i, i + 1, i + 2);
+    mesh.add_triangle(i, i + 2, i + 3);
+}
+
+/// Adds a dashed outline just inside `r` to `mesh` (textured with [`dash_texture`]): top and
+/// bottom dashed from the left corner, the sides between them starting with a gap.
 fn dashed_rect(mesh: &mut egui::Mesh, r: Rect, width: f32, color: Color32) {
-    const DASH: f32 = 4.0;
-    const GAP: f32 = 3.0;
-    let mut x = r.min.x;
-    while x < r.max.x {
-        let x1 = (x + DASH).min(r.max.x);
-        mesh.add_colored_rect(
-            Rect::from_min_max(pos2(x, r.min.y), pos2(x1, r.min.y + width)),
-            color,
-        );
-        mesh.add_colored_rect(
-            Rect::from_min_max(pos2(x, r.max.y - width), pos2(x1, r.max.y)),
-            color,
-        );
-        x += DASH + GAP;
+    let period = DASH + GAP;
+    let along = [0.0, r.width() / period];
+    let top = Rect::from_min_max(r.min, pos2(r.max.x, r.min.y + width));
+    let bottom = Rect::from_min_max(pos2(r.min.x, r.max.y - width), r.max);
+    dash_edge(mesh, top, along, true, color);
+    dash_edge(mesh, bottom, along, true, color);
+    let (y0, y1) = (r.min.y + width, r.max.y - width);
+    if y1 > y0 {
+        let u0 = -GAP / period;
+        let down = [u0, u0 + (y1 - y0) / period];
+        let left = Rect::from_min_max(pos2(r.min.x, y0), pos2(r.min.x + width, y1));
+        let right = Rect::from_min_max(pos2(r.max.x - width, y0), pos2(r.max.x, y1));
+        dash_edge(mesh, left, down, false, color);
+        dash_edge(mesh, right, down, false, color);
     }
-    let mut y = r.min.y + width + GAP;
-    while y < r.max.y - width {
-        let y1 = (y + DASH).min(r.max.y - width);
-        mesh.add_colored_rect(
-            Rect::from_min_max(pos2(r.min.x, y), pos2(r.min.x + width, y1)),
-            color,
-        );
-        mesh.add_colored_rect(
-            Rect::from_min_max(pos2(r.max.x - width, y), pos2(r.max.x, y1)),
-            color,
-        );
-        y += DASH + GAP;
+}
+
+/// Suggestion outlines as drawn: reused by the next frames while [`Outlines::key`] stays the
+/// same (a steady window redraws nothing; scrolling redraws only what is on screen).
+#[derive(Clone, Default)]
+struct Outlines {
+    /// Hash of everything the outlines were drawn from.
+    key: u64,
+    /// Every dash of every outline, in one mesh.
+    mesh: Arc<egui::Mesh>,
+    /// Screen bounds of each suggestion outlined, and its index among the marks.
+    drawn: Arc<Vec<(Rect, usize)>>,
+}
+
+/// The paragraphs and code points of the rows inside `clip` (the screen), of the laid out
+/// paragraphs `visible`.
+struct OnScreen {
+    paras: Range<usize>,
+    chars: Range<usize>,
+    /// Top and height (px) of each of `paras`: where they were drawn.
+    tops: Vec<(f32, f32)>,
+}
+
+fn on_screen_rows(
+    doc: &mut super::DocLayout,
+    visible: Range<usize>,
+    clip: Rect,
+    origin_px: [f32; 2],
+    ppp: f32,
+) -> OnScreen {
+    let clip_y = [
+        clip.min.y * ppp - origin_px[1],
+        clip.max.y * ppp - origin_px[1],
+    ];
+    let mut on = OnScreen {
+        paras: 0..0,
+        chars: 0..0,
+        tops: Vec::new(),
+    };
+    for i in visible {
+        let top = doc.paragraph_top(i);
+        let base = doc.paragraph_range(i).start;
+        let Some(l) = doc.paragraph_layout(i) else {
+            continue;
+        };
+        let h = l.height();
+        if top + h <= clip_y[0] || top >= clip_y[1] {
+            continue;
+        }
+        // Rows are logical runs in order, so the rows on screen cover one range.
+        let first = base + l.row_start(l.row_at_y(clip_y[0] - top)).offset;
+        let last = base + l.row_end(l.row_at_y(clip_y[1] - top)).offset;
+        if on.tops.is_empty() {
+            on.paras = i..i + 1;
+            on.chars = first..last;
+        } else {
+            on.paras.end = i + 1;
+            on.chars.end = last;
+        }
+        on.tops.push((top, h));
     }
+    on
+}
+
+/// FxHash's step: a fast, good enough mix for a cache key.
+fn mix(h: u64, x: u64) -> u64 {
+    (h.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
 
 /// The shortest of `marks` covering code point `k`.
@@ -305,6 +425,103 @@ impl<'a> DocumentView<'a> {
     pub fn id_salt(mut self, salt: &'a str) -> Self {
         self.id_salt = salt;
         self
+    }
+
+    /// The marks on screen: those overlapping the code points of the rows on screen.
+    fn marks_on<'m>(
+        &'m self,
+        on: &'m OnScreen,
+    ) -> impl Iterator<Item = (usize, &'m SpanHighlight)> + 'm {
+        self.suggestions
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.end > on.chars.start && s.start < on.chars.end)
+    }
+
+    /// Hash of what the suggestions' outlines on screen are drawn from: the text, its layout
+    /// and place, the marks on screen and which is focused.
+    fn suggestion_key(
+        &self,
+        doc: &super::DocLayout,
+        on: &OnScreen,
+        metrics: LayoutMetrics,
+        origin_px: [f32; 2],
+        ppp: f32,
+        clip: Rect,
+    ) -> u64 {
+        let mut h = mix(0, self.text.as_ptr() as u64);
+        for x in [
+            self.text.len(),
+            doc.len_chars(),
+            on.paras.start,
+            on.paras.end,
+        ] {
+            h = mix(h, x as u64);
+        }
+        let floats = [
+            metrics.font_px,
+            metrics.width_px,
+            metrics.line_height_px,
+            metrics.paragraph_gap_px,
+            ppp,
+        ]
+        .into_iter()
+        .chain(origin_px)
+        .chain([clip.min.x, clip.min.y, clip.max.x, clip.max.y])
+        .chain(on.tops.iter().flat_map(|&(t, ht)| [t, ht]));
+        for f in floats {
+            h = mix(h, u64::from(f.to_bits()));
+        }
+        for (i, s) in self.marks_on(on) {
+            let focused = self.focused_suggestion == Some(s.id);
+            for x in [i, s.start, s.end] {
+                h = mix(h, x as u64);
+            }
+            h = mix(h, u64::from(u32::from_ne_bytes(s.color.to_array())));
+            h = mix(h, u64::from(focused));
+        }
+        h
+    }
+
+    /// Draws the outlines of the marks on screen into one mesh.
+    fn outline_suggestions(
+        &self,
+        doc: &mut super::DocLayout,
+        on: &OnScreen,
+        (origin_px, ppp, clip): ([f32; 2], f32, Rect),
+        texture: egui::TextureId,
+        key: u64,
+        pieces: &mut Vec<PxRect>,
+    ) -> Outlines {
+        let mut mesh = egui::Mesh::with_texture(texture);
+        let mut drawn = Vec::new();
+        for (i, s) in self.marks_on(on) {
+            pieces.clear();
+            doc.highlight_rects_in(s.start..s.end, on.paras.clone(), pieces);
+            let width = if self.focused_suggestion == Some(s.id) {
+                2.5
+            } else {
+                1.2
+            };
+            let mut bounds = Rect::NOTHING;
+            for r in pieces.iter() {
+                let sr = to_screen(*r, origin_px, ppp).expand(1.0);
+                // Rows of an on-screen paragraph can be off screen.
+                if !sr.intersects(clip) {
+                    continue;
+                }
+                bounds = bounds.union(sr);
+                dashed_rect(&mut mesh, sr, width, s.color);
+            }
+            if bounds.is_positive() {
+                drawn.push((bounds, i));
+            }
+        }
+        Outlines {
+            key,
+            mesh: Arc::new(mesh),
+            drawn: Arc::new(drawn),
+        }
     }
 
     /// Lays out what is visible, handles input, paints. Takes the remaining space of `ui`.
@@ -624,35 +841,42 @@ impl<'a> DocumentView<'a> {
                     );
                 }
             }
-            // Suggestions: dashed outlines only, so they never read as spans.
-            let mut suggested: Vec<(Rect, &SpanHighlight)> = Vec::new();
-            // Every dash of every outline in one mesh: thousands of line shapes would cost
-            // more to tessellate than the rest of the frame.
-            let mut dashes = egui::Mesh::default();
-            for s in self
-                .suggestions
-                .iter()
-                .filter(|s| s.end > vis_chars.start && s.start < vis_chars.end)
-            {
-                pieces.clear();
-                doc.highlight_rects_in(s.start..s.end, visible.clone(), &mut pieces);
-                let width = if self.focused_suggestion == Some(s.id) {
-                    2.5
-                } else {
-                    1.2
-                };
-                let mut bounds = Rect::NOTHING;
-                for r in &pieces {
-                    let sr = to_screen(*r, origin_px, ppp).expand(1.0);
-                    bounds = bounds.union(sr);
-                    dashed_rect(&mut dashes, sr, width, s.color);
-                }
-                if bounds.is_positive() {
-                    suggested.push((bounds, s));
-                }
-            }
-            painter.add(Shape::mesh(dashes));
+            // Suggestions: dashed outlines only, so they never read as spans. Only those on
+            // screen are outlined (and given accessibility nodes below); the outlines are
+            // reused while nothing they are drawn from changes.
             let clip = ui.clip_rect();
+            let dashed = if self.suggestions.is_empty() {
+                Outlines::default()
+            } else {
+                let on = on_screen_rows(doc, visible.clone(), clip, origin_px, ppp);
+                let texture = dash_texture(&ctx);
+                let wanted = mix(
+                    self.suggestion_key(doc, &on, metrics, origin_px, ppp, clip),
+                    match texture {
+                        egui::TextureId::Managed(t) => t,
+                        egui::TextureId::User(t) => !t,
+                    },
+                );
+                let cache_id = id.with("suggestion-outlines");
+                match ctx.data(|d| d.get_temp::<Outlines>(cache_id)) {
+                    Some(o) if o.key == wanted => o,
+                    _ => {
+                        let o = self.outline_suggestions(
+                            doc,
+                            &on,
+                            (origin_px, ppp, clip),
+                            texture,
+                            wanted,
+                            &mut pieces,
+                        );
+                        ctx.data_mut(|d| d.insert_temp(cache_id, o.clone()));
+                        o
+                    }
+                }
+            };
+            if !dashed.mesh.is_empty() {
+                painter.add(Shape::mesh(Arc::clone(&dashed.mesh)));
+            }
             let clip_y = [
                 clip.min.y * ppp - origin_px[1],
                 clip.max.y * ppp - origin_px[1],
@@ -744,7 +968,8 @@ impl<'a> DocumentView<'a> {
             }
             // Only while a screen reader listens (egui builds no tree otherwise).
             let a11y_on = ctx.accesskit_node_builder(response.id, |_| ()).is_some();
-            for (r, s) in suggested.iter().filter(|_| a11y_on) {
+            let drawn = dashed.drawn.iter().filter(|_| a11y_on);
+            for (r, s) in drawn.filter_map(|(r, i)| Some((r, self.suggestions.get(*i)?))) {
                 let sid = id.with(("suggestion", s.id));
                 let sr = a11y_ui.interact(*r, sid, Sense::empty());
                 ctx.accesskit_node_builder(sr.id, |node| {
@@ -910,6 +1135,25 @@ mod tests {
         assert_eq!(lanes[2], 1);
         assert_eq!(lanes[3], 0);
         assert_eq!(lanes[4], 2);
+    }
+
+    #[test]
+    fn a_dashed_outline_is_four_textured_quads_whatever_its_length() {
+        for width in [14.0, 700.0] {
+            let mut mesh = egui::Mesh::default();
+            let r = Rect::from_min_size(pos2(10.0, 20.0), vec2(width, 30.0));
+            dashed_rect(&mut mesh, r, 1.2, Color32::RED);
+            assert_eq!(mesh.vertices.len(), 16);
+            assert_eq!(mesh.indices.len(), 24);
+            // Top edge: the pattern from the left corner, one period per DASH + GAP points.
+            let top: Vec<f32> = mesh.vertices[..4].iter().map(|v| v.uv.x).collect();
+            assert_eq!(top, [0.0, width / 7.0, width / 7.0, 0.0]);
+            // Sides start with a gap below the top edge.
+            let left = &mesh.vertices[8..12];
+            assert_eq!(left[0].pos, pos2(10.0, 21.2));
+            assert!((left[0].uv.x + 3.0 / 7.0).abs() < 1e-6);
+            assert!(mesh.vertices.iter().all(|v| v.color == Color32::RED));
+        }
     }
 
     #[test]
