@@ -45,6 +45,7 @@ fn with_targets(doc: &Document, batch: &[Suggestion], pending: bool) -> Vec<Show
                 })
                 .collect();
             Shown {
+                read_as: format!("suggested {}: {}", s.label, s.text).into(),
                 suggestion: s.clone(),
                 pending,
                 links,

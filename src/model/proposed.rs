@@ -27,6 +27,9 @@ pub struct ShownSuggestion {
     pub pending: bool,
     /// Its proposed relations.
     pub links: Vec<LinkTarget>,
+    /// What AccessKit reads for it, "suggested LABEL: TEXT": made where the list is built
+    /// (a worker), so a frame showing 20,000 of them formats nothing.
+    pub read_as: std::sync::Arc<str>,
 }
 
 /// (label, start, end): what identifies a suggestion between frames.

@@ -2,6 +2,8 @@
 //! annotation list of the shown document. They read the project and the document's state and
 //! return [`Intent`]s.
 
+use std::collections::HashMap;
+
 use egui::Rect;
 
 use super::labeling::{DocUi, Intent, LabelingUi, label_color};
@@ -160,9 +162,63 @@ pub fn details_panel(
 const ROW_HEIGHT: f32 = 26.0;
 
 /// One row of the annotation list.
+#[derive(Debug)]
 enum Row {
     Header { label: String, count: usize },
     Span(usize),
+}
+
+/// The annotation list's rows and each label's count, kept between frames: a document of
+/// 50,000 spans is grouped once per change, not once per frame.
+#[derive(Debug, Default)]
+pub struct AnnotationRows {
+    /// The document index, history state and filter they were made for.
+    key: Option<(usize, u64, Option<String>)>,
+    rows: Vec<Row>,
+    /// Spans per schema label, in schema order.
+    counts: Vec<usize>,
+}
+
+impl AnnotationRows {
+    /// Brings the rows up to date with document `doc_index` (as `doc`, at `history_state`)
+    /// and `filter`.
+    fn refresh(
+        &mut self,
+        project: &Project,
+        doc: &Document,
+        at: (usize, u64),
+        filter: &Option<String>,
+    ) {
+        let key = (at.0, at.1, filter.clone());
+        if self.key.as_ref() == Some(&key) {
+            return;
+        }
+        let labels = &project.schema.span_labels;
+        let mut by_label: Vec<Vec<usize>> = vec![Vec::new(); labels.len()];
+        let index: HashMap<&str, usize> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.name.as_str(), i))
+            .collect();
+        for (i, s) in doc.spans.iter().enumerate() {
+            if let Some(&k) = index.get(s.label.as_str()) {
+                by_label[k].push(i);
+            }
+        }
+        self.counts = by_label.iter().map(Vec::len).collect();
+        self.rows.clear();
+        for (l, idx) in labels.iter().zip(by_label) {
+            if filter.as_ref().is_some_and(|f| *f != l.name) {
+                continue;
+            }
+            self.rows.push(Row::Header {
+                label: l.name.clone(),
+                count: idx.len(),
+            });
+            self.rows.extend(idx.into_iter().map(Row::Span));
+        }
+        self.key = Some(key);
+    }
 }
 
 /// The annotation list: grouped by label with counts, filterable; rows show the span text
@@ -171,7 +227,7 @@ pub fn annotation_list(
     ui: &mut egui::Ui,
     engine: &mut TextEngine,
     project: &Project,
-    doc: &Document,
+    (doc, at): (&Document, (usize, u64)),
     state: &DocUi,
     shared: &mut LabelingUi,
 ) -> Vec<Intent> {
@@ -185,6 +241,9 @@ pub fn annotation_list(
     {
         shared.filter = None;
     }
+    shared
+        .annotation_rows
+        .refresh(project, doc, at, &shared.filter);
     ui.horizontal_wrapped(|ui| {
         if ui
             .selectable_label(shared.filter.is_none(), format!("all {}", doc.spans.len()))
@@ -192,8 +251,8 @@ pub fn annotation_list(
         {
             shared.filter = None;
         }
-        for l in &project.schema.span_labels {
-            let n = doc.spans.iter().filter(|s| s.label == l.name).count();
+        for (k, l) in project.schema.span_labels.iter().enumerate() {
+            let n = shared.annotation_rows.counts.get(k).copied().unwrap_or(0);
             let on = shared.filter.as_deref() == Some(l.name.as_str());
             let text = format!("{} {n}", l.name);
             let color = ui.visuals().text_color();
@@ -202,24 +261,11 @@ pub fn annotation_list(
             }
         }
     });
-    let mut rows = Vec::new();
-    for l in &project.schema.span_labels {
-        if shared.filter.as_ref().is_some_and(|f| *f != l.name) {
-            continue;
-        }
-        let idx: Vec<usize> = doc
-            .spans
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.label == l.name)
-            .map(|(i, _)| i)
-            .collect();
-        rows.push(Row::Header {
-            label: l.name.clone(),
-            count: idx.len(),
-        });
-        rows.extend(idx.into_iter().map(Row::Span));
-    }
+    // A chip clicked this frame changed the filter: regroup before drawing.
+    shared
+        .annotation_rows
+        .refresh(project, doc, at, &shared.filter);
+    let rows = &shared.annotation_rows.rows;
     egui::ScrollArea::vertical()
         .id_salt("annotation_list")
         .auto_shrink([false, false])
@@ -299,4 +345,40 @@ pub fn annotation_list(
             }
         });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_group_by_label_follow_the_filter_and_are_kept_until_something_changes() {
+        let mut p = Project::new("t", "");
+        let mut d = Document::new("d", "", "", "قال مصدر أمني إن الحملة بدأت في بغداد");
+        let spans = [
+            (1, "speaker", 4, 13),
+            (2, "claim", 17, 28),
+            (3, "entity", 32, 37),
+        ];
+        for (id, label, a, b) in spans {
+            d.spans.extend(d.make_span(id, label, a, b, ""));
+        }
+        p.documents.push(d.into());
+        let doc = p.documents[0].clone();
+        let mut rows = AnnotationRows::default();
+        rows.refresh(&p, &doc, (0, 1), &None);
+        assert_eq!(rows.counts, [1, 1, 1]);
+        assert_eq!(rows.rows.len(), 6, "a header and a span per label");
+        rows.refresh(&p, &doc, (0, 1), &Some("claim".into()));
+        assert!(matches!(
+            rows.rows.as_slice(),
+            [Row::Header { count: 1, .. }, Row::Span(1)]
+        ));
+        // Same key: kept, even if asked with another document (the key says it is the same).
+        let empty = Document::new("e", "", "", "نص");
+        rows.refresh(&p, &empty, (0, 1), &Some("claim".into()));
+        assert_eq!(rows.rows.len(), 2);
+        rows.refresh(&p, &empty, (0, 2), &Some("claim".into()));
+        assert_eq!(rows.counts, [0, 0, 0]);
+    }
 }

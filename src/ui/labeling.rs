@@ -208,6 +208,8 @@ pub struct LabelingUi {
     pub hovered_label: Option<String>,
     /// The schema editor (Project → Labels…).
     pub schema_editor: super::schema_editor::SchemaEditorUi,
+    /// The annotation list's rows, kept between frames.
+    pub annotation_rows: super::details::AnnotationRows,
     /// Span highlights of the shown document, and the (document, history state, span count)
     /// they were built for.
     highlights: (Option<(usize, u64, usize)>, Vec<SpanHighlight>),
@@ -488,8 +490,7 @@ pub fn document_area(
         .as_ref()
         .is_some_and(|l| Arc::ptr_eq(l, suggestions));
     if !fresh {
-        // One colour per label; the name is what a screen reader says (computed once here,
-        // not per frame).
+        // One colour per label; what a screen reader says comes made with the list.
         let mut colors: HashMap<&str, Color32> = HashMap::new();
         let marks = suggestions
             .iter()
@@ -499,13 +500,12 @@ pub fn document_area(
                 let color = *colors
                     .entry(g.label.as_str())
                     .or_insert_with(|| label_color(project, &g.label));
-                let label = format!("suggested {}: {}", g.label, g.text).into();
                 SpanHighlight {
                     id: i as u64,
                     start: g.start,
                     end: g.end,
                     color,
-                    label,
+                    label: Arc::clone(&s.read_as),
                     lane: None,
                 }
             })

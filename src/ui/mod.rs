@@ -179,7 +179,12 @@ pub fn labeling_frame(
                 });
             ui.separator();
             out.extend(details::annotation_list(
-                ui, engine, project, d, doc, shared,
+                ui,
+                engine,
+                project,
+                (d, (current, history_state)),
+                doc,
+                shared,
             ));
         });
     egui::CentralPanel::default().show(ui, |ui| {
