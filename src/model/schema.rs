@@ -29,6 +29,10 @@ pub struct SpanLabel {
     /// Short example texts, each with the part that would be marked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
+    /// The suggestion rules' kind this label receives (`speaker`, `claim`, `entity`) when it
+    /// is not named so itself: set when such a label is renamed, so suggestions follow.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub suggests: String,
 }
 
 fn default_color() -> String {
@@ -47,6 +51,7 @@ impl Default for SpanLabel {
             use_when: String::new(),
             avoid_when: String::new(),
             examples: Vec::new(),
+            suggests: String::new(),
         }
     }
 }
@@ -215,6 +220,10 @@ pub struct RelationType {
     /// Short example texts, each with the part that would be marked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
+    /// The suggestion rules' relation this type receives (`attributed_to`) when it is not
+    /// named so itself: set when such a type is renamed, so suggested links follow.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub suggests: String,
 }
 
 impl RelationType {
@@ -318,6 +327,7 @@ impl Default for Schema {
                             "المصدر",
                         ),
                     ]),
+                    suggests: String::new(),
                 },
                 SpanLabel {
                     name: "claim".to_owned(),
@@ -351,6 +361,7 @@ impl Default for Schema {
                             "أهمية تأمين إجراء انتخابات نزيهة وعادلة",
                         ),
                     ]),
+                    suggests: String::new(),
                 },
                 SpanLabel {
                     name: "entity".to_owned(),
@@ -377,6 +388,7 @@ impl Default for Schema {
                         ("عضو تحالف عزم، الانتخابي", "تحالف عزم"),
                         ("في هجوم مسلح شمالي العاصمة بغداد", "بغداد"),
                     ]),
+                    suggests: String::new(),
                 },
             ],
             relation_types: vec![
@@ -425,6 +437,32 @@ impl Default for Schema {
 }
 
 impl Schema {
+    /// The label that receives the suggestion rules' kind `kind` (`speaker`, `claim`,
+    /// `entity`): the one marked so with `suggests`, else the one named so.
+    pub fn label_for_rules(&self, kind: &str) -> Option<&SpanLabel> {
+        self.span_labels
+            .iter()
+            .find(|l| l.suggests == kind)
+            .or_else(|| {
+                self.span_labels
+                    .iter()
+                    .find(|l| l.name == kind && l.suggests.is_empty())
+            })
+    }
+
+    /// The relation type that receives the suggestion rules' relation `kind`
+    /// (`attributed_to`): the one marked so with `suggests`, else the one named so.
+    pub fn relation_for_rules(&self, kind: &str) -> Option<&RelationType> {
+        self.relation_types
+            .iter()
+            .find(|r| r.suggests == kind)
+            .or_else(|| {
+                self.relation_types
+                    .iter()
+                    .find(|r| r.name == kind && r.suggests.is_empty())
+            })
+    }
+
     /// The span label named `name`.
     pub fn label(&self, name: &str) -> Option<&SpanLabel> {
         self.span_labels.iter().find(|l| l.name == name)

@@ -48,12 +48,20 @@ impl Renames {
 pub fn rename_schema(schema: &mut Schema, renames: &Renames) -> usize {
     let mut n = 0;
     for l in &mut schema.span_labels {
-        n += usize::from(renames.apply(&mut l.name));
+        let old = l.name.clone();
+        if renames.apply(&mut l.name) {
+            n += 1;
+            follow_rules(&mut l.suggests, &old, &l.name);
+        }
     }
     let mut seen = std::collections::HashSet::new();
     schema.span_labels.retain(|l| seen.insert(l.name.clone()));
     for r in &mut schema.relation_types {
-        n += usize::from(renames.apply(&mut r.name));
+        let old = r.name.clone();
+        if renames.apply(&mut r.name) {
+            n += 1;
+            follow_rules(&mut r.suggests, &old, &r.name);
+        }
         for l in r.from.iter_mut().chain(r.to.iter_mut()) {
             n += usize::from(renames.apply(l));
         }
@@ -77,6 +85,18 @@ pub fn rename_schema(schema: &mut Schema, renames: &Renames) -> usize {
         .attributes
         .retain(|a| seen.insert((a.label.clone(), a.name.clone())));
     n
+}
+
+/// After an item was renamed from `old` to `new`: the suggestion rules' kind it received
+/// by its old name (`speaker`, `attributed_to`…) stays with it, and is forgotten when the
+/// item is named so again.
+fn follow_rules(suggests: &mut String, old: &str, new: &str) {
+    if suggests.is_empty() {
+        old.clone_into(suggests);
+    }
+    if suggests == new {
+        suggests.clear();
+    }
 }
 
 /// Removes repeated items, keeping the first of each.

@@ -39,14 +39,15 @@ pub const ENTITY: &str = "entity";
 /// The relation type from a claim to its speaker, when the schema has it.
 pub const ATTRIBUTED_TO: &str = "attributed_to";
 
-/// The rules' candidates for one document.
-fn rule_candidates(doc: &Document) -> Vec<Cand> {
+/// The rules' candidates for one document; the spans labelled `speaker_label` are speakers
+/// already known.
+fn rule_candidates(doc: &Document, speaker_label: &str) -> Vec<Cand> {
     let lex = lexicon::lexicon();
     let a = text::Analysis::new(doc.text(), lex);
     let mut known: Vec<KnownSpeaker> = doc
         .spans
         .iter()
-        .filter(|s| s.label == SPEAKER)
+        .filter(|s| s.label == speaker_label)
         .map(|s| KnownSpeaker {
             start: s.start,
             end: s.end,
@@ -68,7 +69,19 @@ fn rule_candidates(doc: &Document) -> Vec<Cand> {
 /// The rules' suggestions for `doc` under `schema` (no learner): never one with the label and
 /// range of an existing span or of a rejection. Ids follow the document's largest span id.
 pub fn suggest_document(doc: &Document, schema: &Schema) -> Vec<Suggestion> {
-    finish(doc, schema, rule_candidates(doc), &[])
+    finish(
+        doc,
+        schema,
+        rule_candidates(doc, speaker_label(schema)),
+        &[],
+    )
+}
+
+/// The name of the label the rules' speakers get in `schema` (it may have been renamed).
+fn speaker_label(schema: &Schema) -> &str {
+    schema
+        .label_for_rules(SPEAKER)
+        .map_or(SPEAKER, |l| l.name.as_str())
 }
 
 /// Suggestions for every document of `project`: the rules', and the learner's from the spans
@@ -83,7 +96,7 @@ pub fn suggest_project(project: &Project) -> Vec<Vec<Suggestion>> {
             finish(
                 d,
                 &project.schema,
-                rule_candidates(d),
+                rule_candidates(d, speaker_label(&project.schema)),
                 &learner.proposals_in(i),
             )
         })
@@ -129,14 +142,15 @@ fn finish(
     cands: Vec<Cand>,
     learned: &[Proposal],
 ) -> Vec<Suggestion> {
-    let has_label = |name: &str| schema.span_labels.iter().any(|l| l.name == name);
+    let has_label = |name: &str| schema.label(name).is_some();
+    // The schema's labels for the rules' kinds, renamed ones included.
     let label_of = |role: Role| {
-        let name = match role {
+        let kind = match role {
             Role::Speaker => SPEAKER,
             Role::Claim => CLAIM,
             Role::Entity => ENTITY,
         };
-        has_label(name).then_some(name)
+        schema.label_for_rules(kind).map(|l| l.name.as_str())
     };
     let allowed = |label: &str, name: &str, value: &str| {
         schema
@@ -144,10 +158,15 @@ fn finish(
             .iter()
             .any(|d| d.label == label && d.name == name && d.values.iter().any(|v| v == value))
     };
-    let links = schema
-        .relation_types
-        .iter()
-        .any(|r| r.name == ATTRIBUTED_TO && r.allows(CLAIM, SPEAKER));
+    let link_kind = match (
+        schema.relation_for_rules(ATTRIBUTED_TO),
+        label_of(Role::Claim),
+        label_of(Role::Speaker),
+    ) {
+        (Some(r), Some(claim), Some(speaker)) if r.allows(claim, speaker) => Some(r.name.as_str()),
+        _ => None,
+    };
+    let links = link_kind.is_some();
     let existing: HashMap<(&str, usize, usize), SpanId> = doc
         .spans
         .iter()
@@ -269,7 +288,7 @@ fn finish(
                     && !out_links.iter().any(|l| l.to == to)
                 {
                     out_links.push(SuggestedLink {
-                        kind: ATTRIBUTED_TO.to_owned(),
+                        kind: link_kind.unwrap_or(ATTRIBUTED_TO).to_owned(),
                         to,
                     });
                 }

@@ -364,3 +364,42 @@ fn every_range_is_one_a_hand_selection_would_snap_to() {
     }
     assert!(checked > 80, "{checked}");
 }
+
+#[test]
+fn renamed_labels_and_relation_type_still_receive_the_rules_suggestions() {
+    let mut schema = Schema::default();
+    let r = crate::schema::Renames::new([
+        ("speaker".to_owned(), "source".to_owned()),
+        ("attributed_to".to_owned(), "said_by".to_owned()),
+    ]);
+    crate::schema::rename_schema(&mut schema, &r);
+    assert_eq!(
+        schema.label("source").map(|l| l.suggests.as_str()),
+        Some("speaker")
+    );
+    let mut d = doc(TEXT);
+    let s = suggest_document(&d, &schema);
+    let sources = labelled(&s, "source");
+    assert_eq!(sources.len(), 2, "{s:?}");
+    let claims = labelled(&s, CLAIM);
+    assert_eq!(claims[0].links[0].kind, "said_by");
+    assert_eq!(claims[0].links[0].to, sources[0].id);
+    // A known speaker under its new label is linked to, not proposed again.
+    let (start, end) = (sources[0].start, sources[0].end);
+    d.spans.extend(d.make_span(9, "source", start, end, ""));
+    let again = suggest_document(&d, &schema);
+    assert!(!again.iter().any(|x| x.start == start && x.end == end));
+    // Renamed back, the label is the rules' by its own name again.
+    let back = crate::schema::Renames::new([("source".to_owned(), "speaker".to_owned())]);
+    crate::schema::rename_schema(&mut schema, &back);
+    assert_eq!(
+        schema.label("speaker").map(|l| l.suggests.as_str()),
+        Some("")
+    );
+    assert_eq!(schema, {
+        let mut s = Schema::default();
+        let r = crate::schema::Renames::new([("attributed_to".to_owned(), "said_by".to_owned())]);
+        crate::schema::rename_schema(&mut s, &r);
+        s
+    });
+}
