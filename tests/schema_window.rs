@@ -389,3 +389,56 @@ fn snapshot_guidelines_panel() {
     h.run();
     h.snapshot("guidelines_panel");
 }
+
+/// Steps frames until the shown document's suggestions are up to date.
+fn wait_suggestions(h: &mut Harness<'_, QalamApp>) {
+    for _ in 0..2000 {
+        let ready = h
+            .state()
+            .labeling()
+            .is_some_and(|l| l.suggest.is_ready(l.current()));
+        if ready {
+            h.run_steps(2);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.step();
+    }
+    panic!("suggestions never came");
+}
+
+fn suggested(h: &Harness<'_, QalamApp>, label: &str) -> usize {
+    h.state()
+        .labeling()
+        .map(|l| {
+            l.suggestions()
+                .iter()
+                .filter(|s| s.suggestion.label == label)
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn suggestions_follow_a_renamed_label_and_its_undo() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("seed.ron");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/seed.ron"),
+        &path,
+    )
+    .expect("copy");
+    let mut h = open(&path);
+    wait_suggestions(&mut h);
+    let speakers = suggested(&h, "speaker");
+    assert!(speakers > 0);
+    open_editor(&mut h);
+    retype(&mut h, "speaker", "source");
+    wait_suggestions(&mut h);
+    assert_eq!(suggested(&h, "source"), speakers);
+    assert_eq!(suggested(&h, "speaker"), 0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    wait_suggestions(&mut h);
+    assert_eq!(suggested(&h, "speaker"), speakers);
+}

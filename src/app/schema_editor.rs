@@ -45,8 +45,8 @@ impl Labeling {
         if said.starts_with("Refused") {
             return Err(PlanError::Invalid(vec![said]));
         }
-        // The learner keys what it was taught by label: it learns the new schema afresh.
-        self.suggest.start_learner(&self.session.project, None);
+        // Suggestions were named with the old schema: rules and learner start again.
+        self.suggest.schema_changed(&self.session.project);
         Ok(said)
     }
 

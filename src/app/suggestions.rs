@@ -338,6 +338,19 @@ impl Suggestions {
         }));
     }
 
+    /// After the schema changed (labels renamed, added or removed): the rules' suggestions
+    /// were named with the old schema, and the learner keys what it was taught by label, so
+    /// both start again; the list is recomputed when they report.
+    pub fn schema_changed(&mut self, project: &Project) {
+        self.rules.clear();
+        self.rule_job = None;
+        self.list_job = None;
+        self.shown = None;
+        self.wanted = None;
+        let waker = self.waker.clone();
+        self.start_learner(project, waker);
+    }
+
     /// Whether document `doc` shows everything: its rules ran, the learner is built and
     /// taught, and the list is up to date.
     pub fn is_ready(&self, doc: usize) -> bool {
