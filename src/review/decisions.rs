@@ -654,19 +654,7 @@ pub fn parse_adjudication(text: &str, path: &Path) -> Result<AdjudicationFile, D
 fn read_text(path: &Path) -> Result<(String, DiskStamp), DecisionsError> {
     let (bytes, modified) = read_limited(path)?;
     let stamp = DiskStamp::new(&bytes, modified);
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let bytes = e.as_bytes();
-        let valid = e.utf8_error().valid_up_to();
-        let before = String::from_utf8_lossy(&bytes[..valid]);
-        let line = 1 + before.matches('\n').count();
-        let col = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
-        ProjectError::Utf8 {
-            path: path.to_owned(),
-            offset: valid,
-            line,
-            col,
-        }
-    })?;
+    let text = crate::project::format::decode_utf8(&bytes, path)?.to_owned();
     Ok((text, stamp))
 }
 

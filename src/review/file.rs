@@ -351,17 +351,7 @@ pub fn parse_review(text: &str, path: &Path) -> Result<ReviewFile, ReviewError> 
 /// Reads the review file at `path`; returns it with the file's stamp for [`save_review`].
 pub fn load_review(path: &Path) -> Result<(ReviewFile, DiskStamp), ReviewError> {
     let (bytes, modified) = read_limited(path)?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let before = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
-        let line = 1 + before.matches('\n').count();
-        let col = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
-        ProjectError::Utf8 {
-            path: path.to_owned(),
-            offset: e.valid_up_to(),
-            line,
-            col,
-        }
-    })?;
+    let text = crate::project::format::decode_utf8(&bytes, path)?;
     let review = parse_review(text, path)?;
     Ok((review, DiskStamp::new(&bytes, modified)))
 }
