@@ -560,7 +560,7 @@ impl QalamApp {
             enabled: &|c| mode.enabled(c),
             can_export: matches!(mode, Mode::Labeling(_)),
         };
-        let menu_intents = crate::ui::chrome(ui, &menu, &status, progress);
+        let menu_intents = crate::ui::chrome(ui, &mut self.rt.engine, &menu, &status, progress);
         let engine = &mut self.rt.engine;
         let font_size = self.state.font_size;
         let mut label_intents = Vec::new();

@@ -88,6 +88,7 @@ pub fn focus_panels(ctx: &egui::Context, text_view: Option<egui::Id>, first: Opt
 /// text during a drag).
 pub fn chrome(
     ui: &mut egui::Ui,
+    engine: &mut TextEngine,
     menu: &menu::MenuState<'_>,
     status: &str,
     progress: Option<(usize, usize)>,
@@ -96,7 +97,7 @@ pub fn chrome(
     egui::Panel::top("menu_bar").show(ui, |ui| out = menu::menu_bar(ui, menu));
     egui::Panel::bottom("status_bar")
         .exact_size(24.0)
-        .show(ui, |ui| status::status_bar(ui, status, progress));
+        .show(ui, |ui| status::status_bar(ui, engine, status, progress));
     out
 }
 

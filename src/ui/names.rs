@@ -5,14 +5,17 @@
 
 use egui::{Color32, Response, Sense};
 
-use crate::text::{BidiLabel, Direction, TextEngine, base_direction};
+use crate::text::{BidiLabel, TextEngine};
 
 /// Size of names drawn by the bidi engine, in points (egui's body text is 14).
 const NAME_SIZE: f32 = 15.0;
 
-/// Whether egui's own text would draw `s` wrongly: it holds right-to-left text.
+/// Whether egui's own text would draw `s` wrongly: it holds right-to-left text (even inside
+/// a left-to-right line, whose right-to-left runs must be reordered).
 pub fn needs_bidi(s: &str) -> bool {
-    base_direction(s) == Direction::Rtl
+    use unicode_bidi::BidiClass::{AL, R};
+    s.chars()
+        .any(|c| matches!(unicode_bidi::bidi_class(c), R | AL))
 }
 
 /// A button showing `text` in `color` (a clickable chip when `selected` is given).
@@ -91,5 +94,9 @@ mod tests {
         assert!(needs_bidi("متحدث"));
         assert!(needs_bidi("1 متحدث"), "a key before it is neutral");
         assert!(needs_bidi("דובר"));
+        assert!(
+            needs_bidi("Undone (in document \"أفادت مصادر\")"),
+            "a run inside LTR"
+        );
     }
 }
