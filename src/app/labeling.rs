@@ -294,25 +294,11 @@ impl Labeling {
         self.flush_note_drafts(None);
         // What the schema editor last said is about a state undo and redo leave.
         self.ui.schema_editor.message = None;
-        // Whether the step changes the schema (then suggestions start again).
-        let next = if undo {
-            self.session.history.next_undo()
-        } else {
-            self.session.history.next_redo()
-        };
-        let schema_step = next.is_some_and(|tx| {
-            tx.edits
-                .iter()
-                .any(|e| matches!(e, crate::model::Edit::ReplaceSchema { .. }))
-        });
         let r = if undo {
             self.session.undo()
         } else {
             self.session.redo()
         };
-        if schema_step && matches!(r, Ok(Some(_))) {
-            self.suggest.schema_changed(&self.session.project);
-        }
         let what = if undo { "Undo" } else { "Redo" };
         match r {
             Ok(Some(sel)) => {

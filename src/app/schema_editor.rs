@@ -45,8 +45,6 @@ impl Labeling {
         if said.starts_with("Refused") {
             return Err(PlanError::Invalid(vec![said]));
         }
-        // Suggestions were named with the old schema: rules and learner start again.
-        self.suggest.schema_changed(&self.session.project);
         Ok(said)
     }
 

@@ -154,6 +154,9 @@ pub struct Suggestions {
     shown: Option<(ShownKey, Arc<Vec<Shown>>)>,
     /// A large document's list being computed.
     list_job: Option<Job<(ShownKey, Vec<Shown>)>>,
+    /// The schema the rules and the learner work with: when the project's differs (a
+    /// schema change, or its undo), they start again.
+    schema: Option<Schema>,
 }
 
 /// A span taught: label (its index in the schema, see [`label_key`]), start, end. Twelve
@@ -205,6 +208,7 @@ impl Default for Suggestions {
             wanted: None,
             shown: None,
             list_job: None,
+            schema: None,
         }
     }
 }
@@ -341,7 +345,7 @@ impl Suggestions {
     /// After the schema changed (labels renamed, added or removed): the rules' suggestions
     /// were named with the old schema, and the learner keys what it was taught by label, so
     /// both start again; the list is recomputed when they report.
-    pub fn schema_changed(&mut self, project: &Project) {
+    fn schema_changed(&mut self, project: &Project) {
         self.rules.clear();
         self.rule_job = None;
         self.list_job = None;
@@ -376,6 +380,12 @@ impl Suggestions {
             self.waker = waker;
         }
         let waker = self.waker.clone();
+        if self.schema.as_ref() != Some(&project.schema) {
+            if self.schema.is_some() {
+                self.schema_changed(project);
+            }
+            self.schema = Some(project.schema.clone());
+        }
         if !self.started {
             self.start_learner(project, waker.clone());
         }
